@@ -1,0 +1,93 @@
+"""Django admin for platform staff: organisations, teams, people, memberships, keys."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, OrganisationAPIKey, Partnership, Team, User
+
+
+class MembershipInline(admin.TabularInline[Membership, User]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation", "team"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["full_name"]
+    list_display = ["email", "full_name", "job_title", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    list_filter = ["is_active", "is_staff", "memberships__role"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal details", {"fields": ("full_name", "job_title")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "invitation_sent_at")}),
+    )
+    readonly_fields = ["invitation_sent_at", "last_login"]
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ["name", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin[Team]):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "organisation__name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["user", "role", "organisation", "team"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__email", "user__full_name", "team__name"]
+    autocomplete_fields = ["user", "organisation", "team"]
+    list_select_related = ["user", "organisation", "team"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin[Partnership]):
+    list_display = ["name"]
+    filter_horizontal = ["organisations", "viewers"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OrganisationAPIKey)
+class OrganisationAPIKeyAdmin(admin.ModelAdmin[OrganisationAPIKey]):
+    """Keys are created with a random secret shown once in a message, then only hashed."""
+
+    list_display = ["prefix", "name", "organisation", "scope", "created", "revoked", "revoked_at"]
+    list_filter = ["organisation", "scope", "revoked"]
+    search_fields = ["name", "prefix", "organisation__name"]
+    fields = ["name", "organisation", "scope", "expiry_date", "revoked", "prefix", "created"]
+    readonly_fields = ["prefix", "created"]
+
+    def save_model(
+        self, request: HttpRequest, obj: OrganisationAPIKey, form: Any, change: bool
+    ) -> None:
+        if change:
+            if obj.revoked and obj.revoked_at is None:
+                obj.revoked_at = timezone.now()
+            obj.save()
+            return
+        key = OrganisationAPIKey.objects.assign_key(obj)
+        obj.save()
+        self.message_user(
+            request,
+            f"The key for {obj.organisation} is {key} . Copy it now: it is not shown again.",
+            level=messages.WARNING,
+        )

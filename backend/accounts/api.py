@@ -1,0 +1,224 @@
+"""The accounts API: who am I, organisations, teams, people, memberships, API keys.
+
+Every queryset comes from accounts.selectors, so anything outside the caller's
+scope is a 404; every write goes through accounts.services.
+"""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, serializers, services
+from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from core.errors import HearthError
+
+
+class MeView(APIView):
+    """Who is calling: the signed-in person or the organisation API key, and their roles."""
+
+    @extend_schema(responses=serializers.MeSerializer)
+    def get(self, request: Request) -> Response:
+        actor = selectors.actor_from_request(request)
+        memberships = selectors.memberships_of(actor)
+        organisations = selectors.organisations_visible_to(actor)
+        user = request.user if isinstance(request.user, User) else None
+        api_key = request.auth if isinstance(request.auth, OrganisationAPIKey) else None
+        data = {
+            "id": user.pk if user else None,
+            "email": user.email if user else None,
+            "full_name": user.full_name if user else None,
+            "api_key": api_key.prefix if api_key else None,
+            "organisations": organisations,
+            "memberships": memberships,
+            "can_write": actor.can_write,
+        }
+        return Response(serializers.MeSerializer(data).data)
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
+    """Organisations the caller belongs to."""
+
+    serializer_class = serializers.OrganisationSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return selectors.organisations_visible_to(selectors.actor_from_request(self.request))
+
+
+class TeamFilter(django_filters.FilterSet):
+    class Meta:
+        model = Team
+        fields = ["organisation"]
+
+
+class TeamViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Team],
+):
+    """Teams in scope; org admins create them."""
+
+    serializer_class = serializers.TeamSerializer
+    filterset_class = TeamFilter
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return selectors.teams_visible_to(selectors.actor_from_request(self.request))
+
+    @extend_schema(
+        request=serializers.TeamCreateSerializer, responses={201: serializers.TeamSerializer}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.TeamCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        team = services.team_create(
+            actor=selectors.actor_from_request(request),
+            organisation_id=payload.validated_data["organisation"],
+            name=payload.validated_data["name"],
+        )
+        return Response(serializers.TeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class PersonFilter(django_filters.FilterSet):
+    team = django_filters.NumberFilter(field_name="memberships__team", distinct=True)
+    role = django_filters.ChoiceFilter(
+        field_name="memberships__role", choices=Role.choices, distinct=True
+    )
+    search = django_filters.CharFilter(method="filter_search", label="Name or email contains")
+
+    class Meta:
+        model = User
+        fields = ["team", "role", "search"]
+
+    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[User],
+):
+    """People in scope. An org admin (or a read-write key) invites new people by POST."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self) -> QuerySet[User]:
+        return selectors.people_visible_to(selectors.actor_from_request(self.request))
+
+    @extend_schema(
+        request=serializers.PersonInviteSerializer, responses={201: serializers.PersonSerializer}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.PersonInviteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        person = services.person_invite(
+            actor=selectors.actor_from_request(request),
+            organisation_id=data["organisation"],
+            email=data["email"],
+            full_name=data["full_name"],
+            job_title=data["job_title"],
+            role=data["role"],
+            team_id=data.get("team"),
+        )
+        return Response(serializers.PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    class Meta:
+        model = Membership
+        fields = ["organisation", "team", "role", "user"]
+
+
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[Membership],
+):
+    """Roles held in scope; org admins add and remove them."""
+
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = MembershipFilter
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return selectors.memberships_visible_to(selectors.actor_from_request(self.request))
+
+    @extend_schema(
+        request=serializers.MembershipCreateSerializer,
+        responses={201: serializers.MembershipSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.MembershipCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actor = selectors.actor_from_request(request)
+        data = payload.validated_data
+        person = selectors.people_visible_to(actor).filter(pk=data["user"]).first()
+        if person is None:
+            raise HearthError("No such person.", fields={"user": ["No such person."]})
+        membership = services.membership_add(
+            actor=actor,
+            user=person,
+            organisation_id=data["organisation"],
+            role=data["role"],
+            team_id=data.get("team"),
+        )
+        return Response(
+            serializers.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED
+        )
+
+    def perform_destroy(self, instance: Membership) -> None:
+        services.membership_remove(
+            actor=selectors.actor_from_request(self.request), membership=instance
+        )
+
+
+class APIKeyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[OrganisationAPIKey],
+):
+    """An org admin's organisation API keys. The key itself is shown once, on creation."""
+
+    serializer_class = serializers.APIKeySerializer
+    lookup_field = "prefix"
+    lookup_value_regex = r"[A-Za-z0-9]{8}"
+
+    def get_queryset(self) -> QuerySet[OrganisationAPIKey]:
+        return selectors.api_keys_visible_to(selectors.actor_from_request(self.request))
+
+    @extend_schema(
+        request=serializers.APIKeyCreateSerializer,
+        responses={201: serializers.APIKeyCreatedSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.APIKeyCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        api_key, key = services.api_key_create(
+            actor=selectors.actor_from_request(request),
+            organisation_id=payload.validated_data["organisation"],
+            name=payload.validated_data["name"],
+            scope=payload.validated_data["scope"],
+        )
+        body = {**serializers.APIKeySerializer(api_key).data, "key": key}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.APIKeySerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, prefix: str | None = None) -> Response:
+        """Revoke the key; the very next request made with it gets 401."""
+        api_key = services.api_key_revoke(
+            actor=selectors.actor_from_request(request), api_key=self.get_object()
+        )
+        return Response(serializers.APIKeySerializer(api_key).data)

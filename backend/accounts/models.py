@@ -1,0 +1,196 @@
+"""People, organisations, teams, memberships, partnerships and API keys."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
+
+
+class Sector(models.TextChoices):
+    """The sectors an organisation can belong to (DOMAIN.md)."""
+
+    HEALTH = "health", "Health"
+    HOUSING = "housing", "Housing"
+    SOCIAL_CARE = "social_care", "Social care"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    LOCAL_GOVERNMENT = "local_government", "Local government"
+
+
+class Role(models.TextChoices):
+    """What a membership lets a person do."""
+
+    LEARNER = "learner", "Learner"
+    MANAGER = "manager", "Manager"
+    ASSESSOR = "assessor", "Assessor"
+    ORG_ADMIN = "org_admin", "Organisation admin"
+
+
+TEAM_ROLES = (Role.LEARNER, Role.MANAGER)
+
+
+class UserManager(BaseUserManager["User"]):
+    """Users sign in with their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to Hearth. Platform staff (is_staff) author content in the admin."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Organisation(models.Model):
+    """An employer of frontline staff; it belongs to one sector."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team within one organisation; managers manage named teams."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Membership(models.Model):
+    """A person's role in an organisation.
+
+    Learners and managers belong to a team (a manager has one membership per
+    team they manage). Assessors work in a team or, with no team, across the
+    whole organisation. Org admins hold the organisation as a whole.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", null=True, blank=True
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "team__name", "role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team", "role"],
+                condition=Q(team__isnull=False),
+                name="membership_unique_in_team",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(team__isnull=True),
+                name="membership_unique_in_org",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=TEAM_ROLES) | Q(team__isnull=False),
+                name="membership_team_role_has_team",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="org_admin") | Q(team__isnull=True),
+                name="membership_org_admin_has_no_team",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"]), models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        where = self.team.name if self.team else self.organisation.name
+        return f"{self.user.full_name}: {self.get_role_display()} of {where}"
+
+
+class Partnership(models.Model):
+    """Organisations across sectors reporting together; viewers see aggregates only."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    organisations = models.ManyToManyField(Organisation, related_name="partnerships")
+    viewers = models.ManyToManyField(User, related_name="partnerships_viewed", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
+class OrganisationAPIKey(AbstractAPIKey):
+    """An organisation's key for its own reporting; stored hashed, shown once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    scope = models.CharField(max_length=16, choices=KeyScope.choices, default=KeyScope.READ)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "organisation API key"
+        verbose_name_plural = "organisation API keys"

@@ -1,0 +1,204 @@
+"""Scope: what each person (or organisation API key) may see. The only way in.
+
+Every view and API endpoint that returns personal data starts from these
+selectors. An object outside scope is simply not in the queryset, so asking
+for it answers 404, never 403.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, resolved once per request from their memberships or API key."""
+
+    user_id: int | None
+    admin_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    managed_team_ids: frozenset[int] = field(default_factory=frozenset)
+    assessor_team_ids: frozenset[int] = field(default_factory=frozenset)
+    assessor_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    member_organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    member_team_ids: frozenset[int] = field(default_factory=frozenset)
+    api_key_id: str | None = None
+    can_write: bool = True
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.api_key_id is not None
+
+    @property
+    def is_org_admin(self) -> bool:
+        return bool(self.admin_organisation_ids)
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.managed_team_ids)
+
+    @property
+    def is_assessor(self) -> bool:
+        return bool(self.assessor_team_ids or self.assessor_organisation_ids)
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        """Every organisation the actor belongs to in any role."""
+        return self.member_organisation_ids | self.admin_organisation_ids
+
+
+def actor_for_user(user: User) -> Actor:
+    """Resolve a signed-in person's scope from their memberships (one query)."""
+    rows = Membership.objects.filter(user=user).values_list("organisation_id", "team_id", "role")
+    admin_orgs, managed, assessor_teams, assessor_orgs, orgs, teams = (
+        set[int](),
+        set[int](),
+        set[int](),
+        set[int](),
+        set[int](),
+        set[int](),
+    )
+    for organisation_id, team_id, role in rows:
+        orgs.add(organisation_id)
+        if team_id is not None:
+            teams.add(team_id)
+        if role == Role.ORG_ADMIN:
+            admin_orgs.add(organisation_id)
+        elif role == Role.MANAGER and team_id is not None:
+            managed.add(team_id)
+        elif role == Role.ASSESSOR:
+            if team_id is None:
+                assessor_orgs.add(organisation_id)
+            else:
+                assessor_teams.add(team_id)
+    return Actor(
+        user_id=user.pk,
+        admin_organisation_ids=frozenset(admin_orgs),
+        managed_team_ids=frozenset(managed),
+        assessor_team_ids=frozenset(assessor_teams),
+        assessor_organisation_ids=frozenset(assessor_orgs),
+        member_organisation_ids=frozenset(orgs),
+        member_team_ids=frozenset(teams),
+    )
+
+
+def actor_for_api_key(key: OrganisationAPIKey) -> Actor:
+    """An organisation API key sees its whole organisation, read-only unless scoped to write."""
+    return Actor(
+        user_id=None,
+        admin_organisation_ids=frozenset({key.organisation_id}),
+        member_organisation_ids=frozenset({key.organisation_id}),
+        api_key_id=key.pk,
+        can_write=key.scope == "read_write",
+    )
+
+
+def _visible_memberships_filter(actor: Actor) -> Q:
+    """Memberships the actor may see: their organisations as admin, their teams as
+    manager or assessor, and their own."""
+    condition = Q(organisation_id__in=actor.admin_organisation_ids)
+    condition |= Q(team_id__in=actor.managed_team_ids | actor.assessor_team_ids)
+    condition |= Q(organisation_id__in=actor.assessor_organisation_ids)
+    if actor.user_id is not None:
+        condition |= Q(user_id=actor.user_id)
+    return condition
+
+
+def memberships_visible_to(actor: Actor) -> QuerySet[Membership]:
+    """Memberships in scope, with their user, organisation and team loaded."""
+    return Membership.objects.filter(_visible_memberships_filter(actor)).select_related(
+        "user", "organisation", "team"
+    )
+
+
+def memberships_of(actor: Actor) -> QuerySet[Membership]:
+    """The actor's own memberships (none for an API key)."""
+    if actor.user_id is None:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=actor.user_id).select_related("organisation", "team")
+
+
+def people_visible_to(actor: Actor) -> QuerySet[User]:
+    """People in scope: everyone with a visible membership, and oneself."""
+    member_ids = Membership.objects.filter(_visible_memberships_filter(actor)).values("user_id")
+    condition = Q(pk__in=member_ids)
+    if actor.user_id is not None:
+        condition |= Q(pk=actor.user_id)
+    return User.objects.filter(condition)
+
+
+def learners_visible_to(actor: Actor) -> QuerySet[User]:
+    """People in scope as learners: whose training records the actor may see."""
+    learner_memberships = Membership.objects.filter(
+        _visible_memberships_filter(actor), role=Role.LEARNER
+    ).values("user_id")
+    condition = Q(pk__in=learner_memberships)
+    if actor.user_id is not None:
+        condition |= Q(pk=actor.user_id)
+    return User.objects.filter(condition)
+
+
+def teams_visible_to(actor: Actor) -> QuerySet[Team]:
+    """Teams in scope: all of an admin's organisations, and the teams one works in."""
+    condition = Q(
+        organisation_id__in=actor.admin_organisation_ids | actor.assessor_organisation_ids
+    )
+    condition |= Q(pk__in=actor.managed_team_ids | actor.assessor_team_ids | actor.member_team_ids)
+    return Team.objects.filter(condition).select_related("organisation")
+
+
+def organisations_visible_to(actor: Actor) -> QuerySet[Organisation]:
+    """Organisations the actor belongs to (or whose key it is)."""
+    return Organisation.objects.filter(pk__in=actor.organisation_ids)
+
+
+def team_get_for_manager(*, actor: Actor, team_id: int) -> Team:
+    """A team the actor manages (or administers); anything else is not found."""
+    condition = Q(pk__in=actor.managed_team_ids) | Q(
+        organisation_id__in=actor.admin_organisation_ids
+    )
+    team = Team.objects.filter(condition, pk=team_id).select_related("organisation").first()
+    if team is None:
+        raise NotFound("No such team.")
+    return team
+
+
+def teams_assignable_by(actor: Actor) -> QuerySet[Team]:
+    """Teams whose members the actor may assign training to: managed or administered."""
+    condition = Q(pk__in=actor.managed_team_ids) | Q(
+        organisation_id__in=actor.admin_organisation_ids
+    )
+    return Team.objects.filter(condition).select_related("organisation")
+
+
+def api_keys_visible_to(actor: Actor) -> QuerySet[OrganisationAPIKey]:
+    """An org admin's organisation keys (never to another key)."""
+    if actor.is_api_key:
+        return OrganisationAPIKey.objects.none()
+    return OrganisationAPIKey.objects.filter(
+        organisation_id__in=actor.admin_organisation_ids
+    ).select_related("organisation", "created_by")
+
+
+def organisation_get_for_admin(*, actor: Actor, organisation_id: int) -> Organisation:
+    """An organisation the actor administers; anything else is not found."""
+    if organisation_id not in actor.admin_organisation_ids:
+        raise NotFound("No such organisation.")
+    return Organisation.objects.get(pk=organisation_id)
+
+
+def actor_from_request(request: object) -> Actor:
+    """The actor behind a request (session user or API key), resolved once and cached."""
+    cached = getattr(request, "_hearth_actor", None)
+    if isinstance(cached, Actor):
+        return cached
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, OrganisationAPIKey):
+        actor = actor_for_api_key(auth)
+    else:
+        user = getattr(request, "user", None)
+        actor = actor_for_user(user) if isinstance(user, User) else Actor(user_id=None)
+    request._hearth_actor = actor  # type: ignore[attr-defined]
+    return actor

@@ -1,0 +1,179 @@
+"""Every write to people, teams, memberships and keys goes through these functions."""
+
+import logging
+from functools import partial
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import (
+    TEAM_ROLES,
+    KeyScope,
+    Membership,
+    OrganisationAPIKey,
+    Role,
+    Team,
+    User,
+)
+from accounts.selectors import Actor, organisation_get_for_admin
+from core.errors import Conflict, HearthError, NotFound
+
+logger = logging.getLogger(__name__)
+
+
+def _require_write(actor: Actor) -> None:
+    if not actor.can_write:
+        raise HearthError("This API key is read-only.", code="read_only", status=403)
+
+
+def _team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id, organisation_id=organisation_id).first()
+    if team is None:
+        raise HearthError("Choose a team of this organisation.", fields={"team": ["No such team."]})
+    return team
+
+
+@transaction.atomic
+def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
+    """Only an organisation's admins create its teams; names are unique within it."""
+    _require_write(actor)
+    organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    team, created = Team.objects.get_or_create(organisation=organisation, name=name.strip())
+    if not created:
+        raise Conflict(
+            "A team with this name already exists.", fields={"name": ["Already in use."]}
+        )
+    return team
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: Actor, user: User, organisation_id: int, role: str, team_id: int | None
+) -> Membership:
+    """An org admin gives a person a role; team roles need a team of the same organisation."""
+    _require_write(actor)
+    organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    team = _team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
+    if role in TEAM_ROLES and team is None:
+        raise HearthError("Learners and managers belong to a team.", fields={"team": ["Required."]})
+    if role == Role.ORG_ADMIN and team is not None:
+        raise HearthError("Organisation admins hold no team.", fields={"team": ["Leave empty."]})
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(
+                user=user, organisation=organisation, team=team, role=role
+            )
+    except IntegrityError as error:
+        raise Conflict("This person already holds that role there.") from error
+
+
+@transaction.atomic
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
+    """An org admin ends a membership (a person leaving a team stops being reminded)."""
+    _require_write(actor)
+    organisation_get_for_admin(actor=actor, organisation_id=membership.organisation_id)
+    membership.delete()
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    actor: Actor,
+    organisation_id: int,
+    email: str,
+    full_name: str,
+    job_title: str = "",
+    role: str = Role.LEARNER,
+    team_id: int | None = None,
+) -> User:
+    """Onboard a person: create them (or reuse their account), add the role, and email an
+    invitation to set a password once the transaction commits."""
+    from accounts.tasks import send_invitation
+
+    _require_write(actor)
+    organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    user, created = User.objects.get_or_create(
+        email=User.objects.normalize_email(email).lower(),
+        defaults={"full_name": full_name.strip(), "job_title": job_title.strip()},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    membership_add(
+        actor=actor, user=user, organisation_id=organisation_id, role=role, team_id=team_id
+    )
+    if created:
+        transaction.on_commit(partial(send_invitation.delay, user.pk))
+    return user
+
+
+def invitation_send(*, user_id: int) -> bool:
+    """Email a new person a link to set their password, at most once.
+
+    The row is claimed with a conditional UPDATE before sending, so two workers
+    (or a redelivered task) cannot both send; a failed send releases the claim.
+    Returns whether this call sent the email.
+    """
+    claimed = User.objects.filter(pk=user_id, invitation_sent_at__isnull=True).update(
+        invitation_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    user = User.objects.get(pk=user_id)
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "link": link, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject="You have been invited to Hearth",
+        body=render_to_string("email/invitation.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("email/invitation.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        User.objects.filter(pk=user_id).update(invitation_sent_at=None)
+        raise
+    logger.info("invitation sent to user %s", user_id)
+    return True
+
+
+@transaction.atomic
+def api_key_create(
+    *, actor: Actor, organisation_id: int, name: str, scope: str = KeyScope.READ
+) -> tuple[OrganisationAPIKey, str]:
+    """An org admin (signed in, never another key) creates a key; the plaintext is returned
+    once and only its hash is stored."""
+    if actor.is_api_key or actor.user_id is None:
+        raise NotFound("No such organisation.")
+    organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    api_key, key = OrganisationAPIKey.objects.create_key(
+        name=name.strip(), organisation=organisation, scope=scope, created_by_id=actor.user_id
+    )
+    return cast(OrganisationAPIKey, api_key), key
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: Actor, api_key: OrganisationAPIKey) -> OrganisationAPIKey:
+    """Revoke a key at once; the next request made with it is refused."""
+    organisation_get_for_admin(actor=actor, organisation_id=api_key.organisation_id)
+    if not api_key.revoked:
+        api_key.revoked = True
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked", "revoked_at"])
+    return api_key

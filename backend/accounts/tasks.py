@@ -1,0 +1,19 @@
+"""Celery tasks for accounts: take ids, call one service, own the retry policy."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from accounts import services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_invitation(user_id: int) -> bool:
+    """Email a newly invited person their set-password link (at most once)."""
+    return services.invitation_send(user_id=user_id)

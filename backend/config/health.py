@@ -1,0 +1,45 @@
+"""/healthz: is the database reachable, and is the broker (when there is one)?"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def database_status() -> dict[str, Any]:
+    """Run one trivial query and report the vendor."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return {"ok": False, "vendor": connection.vendor, "error": type(error).__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def broker_status() -> dict[str, Any]:
+    """Ping the broker; in the embedded default (tasks in-process) there is none."""
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "mode": "in-process"}
+    from worker.celery import app
+
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:
+        return {"ok": False, "mode": "broker", "error": type(error).__name__}
+    return {"ok": True, "mode": "broker", "transport": app.conf.broker_url.split(":", 1)[0]}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when every dependency answers, 503 otherwise."""
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

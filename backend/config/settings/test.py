@@ -1,0 +1,23 @@
+"""Test overlay: the suite runs against real PostgreSQL and Redis (full mode).
+
+DATABASE_URL and CELERY_BROKER_URL default to the machine's own services.
+Tasks run eagerly in the test process; tests that prove the real path start
+a Celery worker process on Redis and switch eager mode off for themselves.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hearth")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import VAR_DIR
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = VAR_DIR / "test-media"
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+# Argon2 is the real hasher (base); tests hash many passwords and use a fast one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_FAILURE_LIMIT = 5

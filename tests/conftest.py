@@ -1,0 +1,107 @@
+"""Suite-wide fixtures. The suite runs on real PostgreSQL and Redis and says so."""
+
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.models import Membership, Organisation, Role, Team, User
+from tests import factories
+
+
+def _services_summary() -> tuple[str, str]:
+    database = settings.DATABASES["default"]
+    database_line = (
+        f"{database['ENGINE'].rsplit('.', 1)[-1]} at {database.get('HOST') or 'local socket'}:"
+        f"{database.get('PORT') or ''}/{database.get('NAME')}"
+    )
+    return database_line, settings.CELERY_BROKER_URL
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """State, in the test output, which database vendor and broker the run uses."""
+    database_line, broker = _services_summary()
+    return [f"hearth database: {database_line}", f"hearth broker: {broker}"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail loudly (never fall back) if PostgreSQL or Redis is unreachable."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError("The test suite runs on PostgreSQL; set DATABASE_URL to one.")
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise pytest.UsageError(
+            f"Redis is not reachable at {settings.CELERY_BROKER_URL}: {error}"
+        ) from error
+    database = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=database["HOST"],
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error as error:
+        raise pytest.UsageError(f"PostgreSQL is not reachable: {error}") from error
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    database_line, broker = _services_summary()
+    terminalreporter.write_line(f"ran against database {database_line} and broker {broker}")
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    """An API client signed in (by session) as the given person."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+class World:
+    """Two organisations, X and Y, each with teams A and B and people in every role."""
+
+    def __init__(self) -> None:
+        self.org_x = factories.OrganisationFactory.create(name="Organisation X")
+        self.org_y = factories.OrganisationFactory.create(name="Organisation Y")
+        self.x_team_a = factories.TeamFactory.create(organisation=self.org_x, name="X team A")
+        self.x_team_b = factories.TeamFactory.create(organisation=self.org_x, name="X team B")
+        self.y_team_a = factories.TeamFactory.create(organisation=self.org_y, name="Y team A")
+        self.x_admin = self.person(self.org_x, None, Role.ORG_ADMIN)
+        self.x_manager_a = self.person(self.org_x, self.x_team_a, Role.MANAGER)
+        self.x_assessor_a = self.person(self.org_x, self.x_team_a, Role.ASSESSOR)
+        self.x_learner_a = self.person(self.org_x, self.x_team_a, Role.LEARNER)
+        self.x_learner_b = self.person(self.org_x, self.x_team_b, Role.LEARNER)
+        self.y_admin = self.person(self.org_y, None, Role.ORG_ADMIN)
+        self.y_manager = self.person(self.org_y, self.y_team_a, Role.MANAGER)
+        self.y_learner = self.person(self.org_y, self.y_team_a, Role.LEARNER)
+
+    @staticmethod
+    def person(organisation: Organisation, team: Team | None, role: str) -> User:
+        user = factories.UserFactory.create()
+        Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
+        return user
+
+    def people_of(self, organisation: Organisation) -> list[User]:
+        return list(User.objects.filter(memberships__organisation=organisation).distinct())
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return World()

@@ -1,0 +1,89 @@
+"""Health reporting, the two run modes, and production's `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(ROOT / "backend" / "manage.py")]
+
+
+def _clean_environ() -> dict[str, str]:
+    """This process's environment without test-only switches (the browser tests set one)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _production_env() -> dict[str, str]:
+    """The production environment documented in .env.example and the Makefile."""
+    text = (ROOT / "Makefile").read_text()
+    block = text.split("PRODUCTION_ENV :=", 1)[1].split("\n\n", 1)[0]
+    pairs = block.replace("\\\n", " ").split()
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+@pytest.mark.django_db
+def test_healthz_reports_postgresql_and_redis(client: Client) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == {"ok": True, "vendor": "postgresql"}
+    assert response.json()["broker"] == {"ok": True, "mode": "broker", "transport": "redis"}
+
+
+def test_check_deploy_passes_with_the_documented_production_environment() -> None:
+    environment = {**_clean_environ(), **_production_env()}
+
+    result = subprocess.run(
+        [*MANAGE, "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    environment = {**_clean_environ(), **_production_env(), "SECRET_KEY": ""}
+
+    result = subprocess.run(
+        [*MANAGE, "check"], env=environment, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_embedded_default_needs_no_services(tmp_path: Path) -> None:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "CELERY_", "EMAIL_", "DJANGO_"))
+    }
+    environment["HEARTH_VAR_DIR"] = str(tmp_path)
+    probe = (
+        "from django.conf import settings as s; from django.core.mail import mailers;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " type(mailers.default).__module__, s.MEDIA_ROOT)"
+    )
+
+    result = subprocess.run(
+        [*MANAGE, "shell", "-c", probe],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    engine, eager, mailer, media = result.stdout.strip().splitlines()[-1].split()
+    assert engine == "django.db.backends.sqlite3"
+    assert eager == "True"
+    assert mailer == "django.core.mail.backends.console"
+    assert media == str(tmp_path / "media")

@@ -1,0 +1,52 @@
+"""`manage.py seed_demo` builds the documented demo and is safe to run again."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
+from demo.people import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Organisation.objects.count(),
+        Team.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent_and_covers_every_role_and_three_sectors() -> None:
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+
+    assert _counts() == first
+    assert first[0] == 3 and first[1] == 6 and 28 <= first[2] <= 35
+    assert set(Organisation.objects.values_list("sector", flat=True)) == {
+        Sector.HEALTH,
+        Sector.HOUSING,
+        Sector.SOCIAL_CARE,
+    }
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    partnership = Partnership.objects.get()
+    assert partnership.organisations.count() == 3 and partnership.viewers.count() == 1
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "learner@riverside-nhs.example",
+        "manager@riverside-nhs.example",
+        "assessor@riverside-nhs.example",
+        "admin@riverside-nhs.example",
+        "manager@brookfield-housing.example",
+        "partnership@castleford-council.example",
+    ],
+)
+def test_documented_demo_sign_ins_work(email: str) -> None:
+    call_command("seed_demo")
+
+    assert User.objects.get(email=email).check_password(DEMO_PASSWORD)

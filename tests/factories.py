@@ -1,0 +1,48 @@
+"""factory-boy factories for the records tests build on."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Membership, Organisation, Role, Sector, Team, User
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+
+    @factory.post_generation
+    def _save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class OrganisationFactory(DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    sector = Sector.HOUSING
+
+
+class TeamFactory(DjangoModelFactory[Team]):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    organisation = factory.SelfAttribute("team.organisation")
+    role = Role.LEARNER

@@ -1,0 +1,138 @@
+"""Start a real `celery worker` process on Redis against the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from worker.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class WorkerProcess:
+    queue: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker, as a crash would."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+def worker_environment(queue: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment: the test process's database and broker, its own queue."""
+    database = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+            f"/{database['NAME']}"
+        ),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SITE_URL": settings.SITE_URL,
+        "PYTHONPATH": f"{ROOT / 'backend'}:{ROOT}",
+    }
+    environment.update(extra or {})
+    return environment
+
+
+@contextmanager
+def celery_worker(
+    tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[WorkerProcess]:
+    """Run a worker on a queue of its own; point this process's app at it; stop it after."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / f"{queue}.log"
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=ROOT,
+            env=worker_environment(queue, extra_env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    worker = WorkerProcess(queue=queue, process=process, log_path=log_path)
+    try:
+        wait_for(lambda: "ready." in worker.log(), what="the worker to start", worker=worker)
+        yield worker
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        _redis().delete(queue)
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    what: str,
+    worker: WorkerProcess | None = None,
+    limit: float = 60.0,
+) -> None:
+    """Poll until the condition holds; fail with the worker's log if it never does."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker is not None and worker.process.poll() is not None:
+            raise AssertionError(f"worker exited while waiting for {what}:\n{worker.log()}")
+        time.sleep(0.1)
+    log = worker.log() if worker else ""
+    raise AssertionError(f"timed out waiting for {what}\n{log}")
+
+
+def queue_length(queue: str) -> int:
+    """Messages waiting in a Redis queue (the kombu Redis transport keeps a list per queue)."""
+    return int(_redis().llen(queue))
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)

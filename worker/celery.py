@@ -1,0 +1,21 @@
+"""The one Celery app, configured from Django settings (CELERY_* variables).
+
+Start a worker from the repository root with
+`celery -A worker worker` (and `celery -A worker beat` for the schedule).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parent.parent
+for entry in (str(ROOT / "backend"), str(ROOT)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("hearth")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
