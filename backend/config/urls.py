@@ -8,6 +8,7 @@ from config.health import healthz
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("training.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("accounts.urls")),
+    path("", include("training.urls")),
 ]
 
 handler404 = "config.errors.not_found"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "core.apps.CoreConfig",
     "accounts",
+    "training",
     "demo",
 ]
 
@@ -119,6 +120,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+
+# Steps run, in order, inside the transaction that completes a module (training.completion).
+HEARTH_COMPLETION_STEPS: list[str] = []
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,0 +1,211 @@
+"""Reads of modules and enrolments, always scoped through accounts.selectors."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.selectors import Actor, learners_visible_to
+from core.errors import NotFound
+from training.models import (
+    ACTIVE_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleVersion,
+    Question,
+    QuizAttempt,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def modules_visible_to(actor: Actor) -> QuerySet[Module]:
+    """Published modules: Hearth's shared curriculum and the actor's organisations' own."""
+    return (
+        Module.objects.filter(current_version__isnull=False)
+        .filter(Q(organisation__isnull=True) | Q(organisation_id__in=actor.organisation_ids))
+        .select_related("current_version")
+        .prefetch_related("topics")
+        .order_by("current_version__title")
+    )
+
+
+def module_get(*, actor: Actor, module_id: int) -> Module:
+    module = modules_visible_to(actor).filter(pk=module_id).first()
+    if module is None:
+        raise NotFound("No such module.")
+    return module
+
+
+def version_with_content(version_id: int) -> ModuleVersion:
+    """A version with its lessons and questions (and their choices) loaded."""
+    return ModuleVersion.objects.prefetch_related(
+        "lessons", Prefetch("questions", queryset=Question.objects.prefetch_related("choices"))
+    ).get(pk=version_id)
+
+
+def _with_progress(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Annotate progress in SQL: lessons total and done, attempts, best score, overdue."""
+    lessons_total = (
+        Lesson.objects.filter(version=OuterRef("version"))
+        .order_by()
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    lessons_done = (
+        LessonProgress.objects.filter(enrolment=OuterRef("pk"))
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    has_quiz = Question.objects.filter(version=OuterRef("version"))
+    attempts = (
+        QuizAttempt.objects.filter(enrolment=OuterRef("pk"))
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"), best=Max("score"))
+    )
+    passed = QuizAttempt.objects.filter(enrolment=OuterRef("pk"), passed=True)
+    return queryset.select_related("module", "version", "learner", "team").annotate(
+        lessons_total=Coalesce(Subquery(lessons_total, output_field=IntegerField()), 0),
+        lessons_done=Coalesce(Subquery(lessons_done, output_field=IntegerField()), 0),
+        has_quiz=Exists(has_quiz),
+        quiz_passed=Exists(passed),
+        attempts_count=Coalesce(Subquery(attempts.values("n"), output_field=IntegerField()), 0),
+        best_score=Subquery(attempts.values("best"), output_field=IntegerField()),
+        is_overdue=Case(
+            When(Q(status__in=ACTIVE_STATUSES, due_date__lt=today()), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def progress_percent(enrolment: Enrolment) -> int:
+    """Share of steps done (each lesson, and the quiz if there is one), 100 when complete."""
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return 100
+    total = enrolment.lessons_total + (1 if enrolment.has_quiz else 0)  # type: ignore[attr-defined]
+    done = enrolment.lessons_done + (1 if enrolment.quiz_passed else 0)  # type: ignore[attr-defined]
+    return (100 * done) // total if total else 0
+
+
+def enrolments_visible_to(actor: Actor) -> QuerySet[Enrolment]:
+    """Enrolments of every learner in scope, with progress annotated."""
+    return _with_progress(Enrolment.objects.filter(learner__in=learners_visible_to(actor)))
+
+
+def enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
+    enrolment = enrolments_visible_to(actor).filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise NotFound("No such enrolment.")
+    return enrolment
+
+
+def own_enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
+    """The actor's own enrolment: only learners record their own progress."""
+    enrolment = (
+        _with_progress(Enrolment.objects.filter(learner_id=actor.user_id, pk=enrolment_id))
+        .first()
+        if actor.user_id is not None
+        else None
+    )
+    if enrolment is None:
+        raise NotFound("No such enrolment.")
+    return enrolment
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    """A learner's enrolments for the "My learning" page, in the order they act on them."""
+
+    to_do: list[Enrolment]
+    in_progress: list[Enrolment]
+    completed: list[Enrolment]
+
+
+def my_learning(actor: Actor) -> MyLearning:
+    """Due (overdue first, then soonest), in progress (most recent), completed; one query."""
+    enrolments = list(
+        _with_progress(
+            Enrolment.objects.filter(learner_id=actor.user_id).exclude(
+                status=EnrolmentStatus.WITHDRAWN
+            )
+        )
+    )
+    far = datetime.date.max
+    to_do = sorted(
+        (e for e in enrolments if e.status in ACTIVE_STATUSES and e.due_date),
+        key=lambda e: (e.due_date or far, e.pk),
+    )
+    in_progress = sorted(
+        (e for e in enrolments if e.status in ACTIVE_STATUSES and not e.due_date),
+        key=lambda e: (e.last_activity_at or e.created_at),
+        reverse=True,
+    )
+    completed = sorted(
+        (e for e in enrolments if e.status == EnrolmentStatus.COMPLETED),
+        key=lambda e: e.completed_at or e.created_at,
+        reverse=True,
+    )
+    return MyLearning(to_do=to_do, in_progress=in_progress, completed=completed)
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a learner picks up: a lesson (by position), the quiz, or nothing left."""
+
+    kind: str  # "lesson", "quiz" or "done"
+    lesson_position: int | None = None
+
+
+def resume_point(*, enrolment: Enrolment) -> ResumePoint:
+    """The first lesson not yet done; then the quiz until passed; then done."""
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return ResumePoint("done")
+    done = LessonProgress.objects.filter(enrolment=enrolment).values("lesson_id")
+    next_lesson = (
+        Lesson.objects.filter(version_id=enrolment.version_id)
+        .exclude(pk__in=done)
+        .order_by("position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    if next_lesson is not None:
+        return ResumePoint("lesson", next_lesson)
+    if Question.objects.filter(version_id=enrolment.version_id).exists():
+        return ResumePoint("quiz")
+    return ResumePoint("done")
+
+
+def done_lesson_ids(*, enrolment: Enrolment) -> set[int]:
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True)
+    )
+
+
+def attempts_of(*, enrolment: Enrolment) -> QuerySet[QuizAttempt]:
+    return QuizAttempt.objects.filter(enrolment=enrolment).order_by("number")

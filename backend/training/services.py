@@ -1,0 +1,360 @@
+"""Every write to modules, enrolments and progress goes through these functions."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role, User
+from accounts.selectors import Actor, teams_assignable_by
+from core.errors import Conflict, HearthError, NotFound
+from training.completion import module_completed
+from training.content import ModuleSpec
+from training.models import (
+    ACTIVE_STATUSES,
+    Choice,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleVersion,
+    Question,
+    QuizAttempt,
+    Topic,
+)
+from training.rendering import render_markdown
+from training.scoring import Score, clean_answers, score
+from training.selectors import today, version_with_content
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    module: Module
+    version: ModuleVersion
+    created: bool
+
+
+@transaction.atomic
+def module_publish(*, spec: ModuleSpec, organisation: Organisation | None = None) -> PublishResult:
+    """Publish a module file: unchanged content is a no-op; a change makes a new version,
+    so learners who already started keep the version they started."""
+    module, _ = Module.objects.select_for_update().get_or_create(
+        slug=spec.slug, organisation=organisation
+    )
+    digest = spec.content_hash()
+    current = module.current_version
+    if current is not None and current.content_hash == digest:
+        return PublishResult(module=module, version=current, created=False)
+    number = (module.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ModuleVersion.objects.create(
+        module=module,
+        number=number,
+        title=spec.title,
+        summary=spec.summary,
+        estimated_minutes=spec.estimated_minutes,
+        pass_mark=spec.pass_mark,
+        max_attempts=spec.max_attempts,
+        content_hash=digest,
+    )
+    Lesson.objects.bulk_create(
+        Lesson(
+            version=version,
+            position=position,
+            title=lesson.title,
+            body_markdown=lesson.body,
+            body_html=render_markdown(lesson.body),
+        )
+        for position, lesson in enumerate(spec.lessons, start=1)
+    )
+    for position, question_spec in enumerate(spec.questions, start=1):
+        question = Question.objects.create(
+            version=version,
+            key=question_spec.key,
+            position=position,
+            kind=question_spec.kind,
+            text=question_spec.text,
+            explanation=question_spec.explanation,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, position=index, text=choice.text, is_correct=choice.correct)
+            for index, choice in enumerate(question_spec.choices, start=1)
+        )
+    module.current_version = version
+    module.sectors = "," + ",".join(spec.sectors) + ","
+    module.save(update_fields=["current_version", "sectors"])
+    topics = [
+        Topic.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+        for slug in spec.topics
+    ]
+    module.topics.set(topics)
+    return PublishResult(module=module, version=version, created=True)
+
+
+def _learner_home(user_id: int, team_id: int | None = None) -> tuple[int | None, int | None]:
+    """The organisation and team an enrolment is counted under (the learner's team)."""
+    memberships = Membership.objects.filter(user_id=user_id, role=Role.LEARNER)
+    if team_id is not None:
+        memberships = memberships.filter(team_id=team_id)
+    membership = memberships.order_by("pk").values_list("organisation_id", "team_id").first()
+    return membership if membership else (None, None)
+
+
+@transaction.atomic
+def enrolment_self_enrol(*, actor: Actor, module: Module) -> Enrolment:
+    """A learner starts a module themselves; an active enrolment is reused, not doubled."""
+    if actor.user_id is None:
+        raise HearthError("Only a person can enrol.", code="not_a_person", status=403)
+    existing = Enrolment.objects.filter(
+        learner_id=actor.user_id, module=module, status__in=ACTIVE_STATUSES
+    ).first()
+    if existing is not None:
+        return existing
+    organisation_id, team_id = _learner_home(actor.user_id)
+    assert module.current_version is not None
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                learner_id=actor.user_id,
+                module=module,
+                version=module.current_version,
+                organisation_id=organisation_id,
+                team_id=team_id,
+                source=EnrolmentSource.SELF,
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(
+            learner_id=actor.user_id, module=module, status__in=ACTIVE_STATUSES
+        )
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    created: list[Enrolment]
+    already_enrolled: list[Enrolment]
+    due_date: datetime.date | None
+
+
+def _resolve_due_date(
+    due_date: datetime.date | None, due_in_days: int | None
+) -> datetime.date | None:
+    if due_date is not None and due_in_days is not None:
+        raise HearthError(
+            "Give a due date or a number of days, not both.",
+            fields={"due_in_days": ["Leave empty when a due date is given."]},
+        )
+    if due_in_days is not None:
+        if not 1 <= due_in_days <= 730:
+            raise HearthError("Due in 1 to 730 days.", fields={"due_in_days": ["1 to 730."]})
+        return today() + datetime.timedelta(days=due_in_days)
+    if due_date is not None and due_date < today():
+        raise HearthError(
+            "The due date is in the past.", fields={"due_date": ["Choose today or a later date."]}
+        )
+    return due_date
+
+
+@transaction.atomic
+def enrolment_assign(
+    *,
+    actor: Actor,
+    module: Module,
+    team_id: int | None = None,
+    learner_ids: list[int] | None = None,
+    due_date: datetime.date | None = None,
+    due_in_days: int | None = None,
+) -> AssignmentResult:
+    """A manager assigns a module to a team they manage, or to learners in their teams, with
+    an optional due date (fixed, or days from today). Learners already working on it keep
+    their enrolment."""
+    if not actor.can_write:
+        raise HearthError("This API key is read-only.", code="read_only", status=403)
+    if actor.user_id is None and not actor.is_api_key:
+        raise NotFound("No such team.")
+    if bool(team_id) == bool(learner_ids):
+        raise HearthError(
+            "Assign to a team or to people, one or the other.",
+            fields={"team": ["Choose a team or some people."]},
+        )
+    resolved_due = _resolve_due_date(due_date, due_in_days)
+    teams = teams_assignable_by(actor)
+    rows = Membership.objects.filter(role=Role.LEARNER, team__in=teams)
+    if team_id:
+        if not teams.filter(pk=team_id).exists():
+            raise NotFound("No such team.")
+        rows = rows.filter(team_id=team_id)
+    else:
+        wanted = set(learner_ids or [])
+        rows = rows.filter(user_id__in=wanted)
+        found = set(rows.values_list("user_id", flat=True))
+        if missing := sorted(wanted - found):
+            raise HearthError(
+                "Some people are not learners in your teams.",
+                fields={"learners": [f"Not in your teams: {', '.join(map(str, missing))}."]},
+            )
+    homes: dict[int, tuple[int, int | None]] = {}
+    for user_id, organisation_id, member_team_id in rows.order_by("pk").values_list(
+        "user_id", "organisation_id", "team_id"
+    ):
+        homes.setdefault(user_id, (organisation_id, member_team_id))
+    active = {
+        enrolment.learner_id: enrolment
+        for enrolment in Enrolment.objects.select_for_update().filter(
+            module=module, learner_id__in=homes, status__in=ACTIVE_STATUSES
+        )
+    }
+    assert module.current_version is not None
+    created = Enrolment.objects.bulk_create(
+        Enrolment(
+            learner_id=user_id,
+            module=module,
+            version=module.current_version,
+            organisation_id=organisation_id,
+            team_id=member_team_id,
+            source=EnrolmentSource.ASSIGNED,
+            assigned_by_id=actor.user_id,
+            due_date=resolved_due,
+        )
+        for user_id, (organisation_id, member_team_id) in sorted(homes.items())
+        if user_id not in active
+    )
+    return AssignmentResult(
+        created=created, already_enrolled=list(active.values()), due_date=resolved_due
+    )
+
+
+def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
+    """Managers and org admins may change an enrolment of a learner in their teams."""
+    if not actor.can_write:
+        raise HearthError("This API key is read-only.", code="read_only", status=403)
+    if not teams_assignable_by(actor).filter(
+        memberships__user_id=enrolment.learner_id, memberships__role=Role.LEARNER
+    ).exists():
+        raise NotFound("No such enrolment.")
+
+
+@transaction.atomic
+def enrolment_extend_due_date(
+    *, actor: Actor, enrolment: Enrolment, due_date: datetime.date
+) -> Enrolment:
+    """A manager moves an active enrolment's due date to today or later."""
+    _require_manageable(actor, enrolment)
+    if enrolment.status not in ACTIVE_STATUSES:
+        raise Conflict("Only an enrolment still in progress can get a new due date.")
+    if due_date < today():
+        raise HearthError(
+            "The due date is in the past.", fields={"due_date": ["Choose today or a later date."]}
+        )
+    enrolment.due_date = due_date
+    enrolment.save(update_fields=["due_date"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
+    """Withdraw an active enrolment: a manager for their teams, a learner for their own
+    self-enrolments. Progress is kept for the record; reminders stop."""
+    own_self_enrolment = (
+        enrolment.learner_id == actor.user_id and enrolment.source == EnrolmentSource.SELF
+    )
+    if not own_self_enrolment:
+        _require_manageable(actor, enrolment)
+    if enrolment.status not in ACTIVE_STATUSES:
+        raise Conflict("Only an enrolment still in progress can be withdrawn.")
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    return enrolment
+
+
+def _lock_active(enrolment: Enrolment) -> Enrolment:
+    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if locked.status == EnrolmentStatus.WITHDRAWN:
+        raise Conflict("This enrolment was withdrawn.")
+    return locked
+
+
+def _touch(enrolment: Enrolment) -> None:
+    now = timezone.now()
+    fields = ["last_activity_at"]
+    enrolment.last_activity_at = now
+    if enrolment.status == EnrolmentStatus.NOT_STARTED:
+        enrolment.status = EnrolmentStatus.IN_PROGRESS
+        enrolment.started_at = now
+        fields += ["status", "started_at"]
+    enrolment.save(update_fields=fields)
+
+
+def _complete_if_done(enrolment: Enrolment) -> bool:
+    """Complete the enrolment when every lesson is done and the quiz (if any) is passed."""
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return False
+    lessons = Lesson.objects.filter(version_id=enrolment.version_id).count()
+    done = LessonProgress.objects.filter(enrolment=enrolment).count()
+    has_quiz = Question.objects.filter(version_id=enrolment.version_id).exists()
+    passed = QuizAttempt.objects.filter(enrolment=enrolment, passed=True).exists()
+    if done < lessons or (has_quiz and not passed):
+        return False
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.completed_at = timezone.now()
+    enrolment.save(update_fields=["status", "completed_at"])
+    module_completed(enrolment=enrolment)
+    return True
+
+
+@transaction.atomic
+def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> LessonProgress:
+    """Record a lesson done; recording it again changes nothing."""
+    enrolment = _lock_active(enrolment)
+    lesson = Lesson.objects.filter(pk=lesson_id, version_id=enrolment.version_id).first()
+    if lesson is None:
+        raise NotFound("No such lesson in this module.")
+    progress, created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    if created and enrolment.status != EnrolmentStatus.COMPLETED:
+        _touch(enrolment)
+        _complete_if_done(enrolment)
+    return progress
+
+
+@dataclass(frozen=True)
+class QuizOutcome:
+    attempt: QuizAttempt
+    score: Score
+    completed: bool
+
+
+@transaction.atomic
+def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
+    """Score a quiz on the server and record the attempt. Attempts on one enrolment are
+    serialised by a row lock, so two at once get consecutive numbers and at most the
+    allowed count; once completed, no more attempts are taken."""
+    enrolment = _lock_active(enrolment)
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        raise Conflict("This module is already completed.")
+    version = version_with_content(enrolment.version_id)
+    questions = list(version.questions.all())
+    if not questions:
+        raise NotFound("This module has no quiz.")
+    cleaned = clean_answers(questions, answers)
+    made = QuizAttempt.objects.filter(enrolment=enrolment).count()
+    if version.max_attempts and made >= version.max_attempts:
+        raise Conflict(f"All {version.max_attempts} attempts have been used.")
+    result = score(questions, cleaned, version.pass_mark)
+    attempt = QuizAttempt.objects.create(
+        enrolment=enrolment,
+        number=made + 1,
+        answers=cleaned,
+        correct_count=result.correct_count,
+        question_count=result.question_count,
+        score=result.percent,
+        passed=result.passed,
+    )
+    _touch(enrolment)
+    completed = _complete_if_done(enrolment) if result.passed else False
+    return QuizOutcome(attempt=attempt, score=result, completed=completed)
+
+
