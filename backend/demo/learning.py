@@ -16,7 +16,10 @@ from training.services import enrolment_assign, enrolment_self_enrol, lesson_com
 # Per team: (module slug, due in days or None) assigned by the team's manager.
 TEAM_ASSIGNMENTS = {
     "Hospital Discharge Team": [("hospital-discharge-duty-to-refer", 21), ("homes-and-health", 45)],
-    "Community Nursing": [("falls-and-dementia-friendly-homes", 30), ("cold-homes-fuel-poverty", 60)],
+    "Community Nursing": [
+        ("falls-and-dementia-friendly-homes", 30),
+        ("cold-homes-fuel-poverty", 60),
+    ],
     "Tenancy Services": [("hhsrs-hazards", 28), ("safeguarding-adults-at-home", 14)],
     "Home Improvement Agency": [("home-adaptations", 30), ("hhsrs-hazards", 40)],
     "Occupational Therapy": [("home-adaptations", 21), ("working-across-sectors", 35)],

@@ -132,7 +132,9 @@ class Question(models.Model):
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="question_key_unique"),
-            models.UniqueConstraint(fields=["version", "position"], name="question_position_unique"),
+            models.UniqueConstraint(
+                fields=["version", "position"], name="question_position_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,7 +231,9 @@ class Enrolment(models.Model):
 class LessonProgress(models.Model):
     """A lesson done within an enrolment; recording it again changes nothing."""
 
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lessons_done")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
     completed_at = models.DateTimeField(default=timezone.now)
 
@@ -238,6 +242,9 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "lesson"], name="lesson_progress_once")
         ]
+
+    def __str__(self) -> str:
+        return f"lesson {self.lesson_id} done in enrolment {self.enrolment_id}"
 
 
 class QuizAttempt(models.Model):
@@ -257,3 +264,6 @@ class QuizAttempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "number"], name="quiz_attempt_number"),
         ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of enrolment {self.enrolment_id}: {self.score}%"

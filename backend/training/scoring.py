@@ -25,9 +25,7 @@ class Score:
     passed: bool
 
 
-def clean_answers(
-    questions: Sequence[Question], answers: Any
-) -> dict[str, list[int]]:
+def clean_answers(questions: Sequence[Question], answers: Any) -> dict[str, list[int]]:
     """Check the shape of submitted answers against the questions; field errors if wrong.
 
     `answers` maps each question key to a list of choice ids (one for a single question).

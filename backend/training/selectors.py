@@ -21,7 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.selectors import Actor, learners_visible_to
+from accounts.models import Membership, Role
+from accounts.selectors import Actor, learners_visible_to, teams_assignable_by
 from core.errors import NotFound
 from training.models import (
     ACTIVE_STATUSES,
@@ -33,6 +34,7 @@ from training.models import (
     ModuleVersion,
     Question,
     QuizAttempt,
+    Topic,
 )
 
 
@@ -128,8 +130,7 @@ def enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
 def own_enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
     """The actor's own enrolment: only learners record their own progress."""
     enrolment = (
-        _with_progress(Enrolment.objects.filter(learner_id=actor.user_id, pk=enrolment_id))
-        .first()
+        _with_progress(Enrolment.objects.filter(learner_id=actor.user_id, pk=enrolment_id)).first()
         if actor.user_id is not None
         else None
     )
@@ -163,7 +164,7 @@ def my_learning(actor: Actor) -> MyLearning:
     )
     in_progress = sorted(
         (e for e in enrolments if e.status in ACTIVE_STATUSES and not e.due_date),
-        key=lambda e: (e.last_activity_at or e.created_at),
+        key=lambda e: e.last_activity_at or e.created_at,
         reverse=True,
     )
     completed = sorted(
@@ -209,3 +210,35 @@ def done_lesson_ids(*, enrolment: Enrolment) -> set[int]:
 
 def attempts_of(*, enrolment: Enrolment) -> QuerySet[QuizAttempt]:
     return QuizAttempt.objects.filter(enrolment=enrolment).order_by("number")
+
+
+def explanations_of(*, version_id: int) -> dict[str, str]:
+    """Each question's explanation, by key: shown only once an attempt is submitted."""
+    return dict(Question.objects.filter(version_id=version_id).values_list("key", "explanation"))
+
+
+def topics_visible_to(actor: Actor) -> QuerySet[Topic]:
+    """Topics of the modules the actor can see, by name (the catalogue's topic filter)."""
+    return (
+        Topic.objects.filter(modules__in=modules_visible_to(actor).order_by().values("pk"))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def active_enrolment_ids_by_module(actor: Actor) -> dict[int, int]:
+    """The actor's own active enrolments as {module id: enrolment id}, in one query."""
+    if actor.user_id is None:
+        return {}
+    active = Enrolment.objects.filter(learner_id=actor.user_id, status__in=ACTIVE_STATUSES)
+    return dict(active.values_list("module_id", "pk"))
+
+
+def learner_memberships_assignable_by(actor: Actor) -> QuerySet[Membership]:
+    """Learner memberships in the teams the actor may assign training to, person and team
+    loaded, by name (the assign page's list of people; one query)."""
+    return (
+        Membership.objects.filter(role=Role.LEARNER, team__in=teams_assignable_by(actor))
+        .select_related("user", "team")
+        .order_by("user__full_name", "user_id", "team__name")
+    )

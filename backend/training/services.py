@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Membership, Organisation, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, HearthError, NotFound
 from training.completion import module_completed
@@ -88,11 +88,19 @@ def module_publish(*, spec: ModuleSpec, organisation: Organisation | None = None
     module.sectors = "," + ",".join(spec.sectors) + ","
     module.save(update_fields=["current_version", "sectors"])
     topics = [
-        Topic.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").capitalize()})[0]
+        Topic.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
+        )[0]
         for slug in spec.topics
     ]
     module.topics.set(topics)
     return PublishResult(module=module, version=version, created=True)
+
+
+def _published(module: Module) -> ModuleVersion:
+    if module.current_version is None:
+        raise NotFound("No such module.")
+    return module.current_version
 
 
 def _learner_home(user_id: int, team_id: int | None = None) -> tuple[int | None, int | None]:
@@ -115,13 +123,13 @@ def enrolment_self_enrol(*, actor: Actor, module: Module) -> Enrolment:
     if existing is not None:
         return existing
     organisation_id, team_id = _learner_home(actor.user_id)
-    assert module.current_version is not None
+    version = _published(module)
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
                 learner_id=actor.user_id,
                 module=module,
-                version=module.current_version,
+                version=version,
                 organisation_id=organisation_id,
                 team_id=team_id,
                 source=EnrolmentSource.SELF,
@@ -207,12 +215,12 @@ def enrolment_assign(
             module=module, learner_id__in=homes, status__in=ACTIVE_STATUSES
         )
     }
-    assert module.current_version is not None
+    version = _published(module)
     created = Enrolment.objects.bulk_create(
         Enrolment(
             learner_id=user_id,
             module=module,
-            version=module.current_version,
+            version=version,
             organisation_id=organisation_id,
             team_id=member_team_id,
             source=EnrolmentSource.ASSIGNED,
@@ -231,9 +239,11 @@ def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
     """Managers and org admins may change an enrolment of a learner in their teams."""
     if not actor.can_write:
         raise HearthError("This API key is read-only.", code="read_only", status=403)
-    if not teams_assignable_by(actor).filter(
-        memberships__user_id=enrolment.learner_id, memberships__role=Role.LEARNER
-    ).exists():
+    if (
+        not teams_assignable_by(actor)
+        .filter(memberships__user_id=enrolment.learner_id, memberships__role=Role.LEARNER)
+        .exists()
+    ):
         raise NotFound("No such enrolment.")
 
 
@@ -356,5 +366,3 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     _touch(enrolment)
     completed = _complete_if_done(enrolment) if result.passed else False
     return QuizOutcome(attempt=attempt, score=result, completed=completed)
-
-

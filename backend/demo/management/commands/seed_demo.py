@@ -17,7 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {counts['organisations']} organisations, {counts['teams']} teams, "
-                f"{counts['new_people']} new people, {enrolments} new enrolments. Sign in with any demo email and "
+                f"{counts['new_people']} new people, {enrolments} new enrolments. "
+                "Sign in with any demo email and "
                 f"password {DEMO_PASSWORD!r} (see README: Demo sign-ins)."
             )
         )

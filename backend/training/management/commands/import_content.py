@@ -53,8 +53,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for spec in specs:
             result = module_publish(spec=spec, organisation=organisation)
-            state = (
-                f"published version {result.version.number}" if result.created else "unchanged"
-            )
+            state = f"published version {result.version.number}" if result.created else "unchanged"
             self.stdout.write(f"{spec.slug}: {state}")
         self.stdout.write(self.style.SUCCESS(f"{len(specs)} module files imported."))

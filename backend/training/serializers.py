@@ -1,0 +1,233 @@
+"""API representations of modules, enrolments, progress and quiz attempts.
+
+Nothing here exposes which choices are correct or a question's explanation
+before the learner has submitted an attempt.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from training.models import (
+    Choice,
+    Enrolment,
+    Lesson,
+    Module,
+    Question,
+    QuizAttempt,
+)
+from training.selectors import progress_percent
+
+
+class ModuleSerializer(serializers.ModelSerializer[Module]):
+    title = serializers.CharField(source="current_version.title")
+    summary = serializers.CharField(source="current_version.summary")
+    version = serializers.IntegerField(source="current_version.number")
+    estimated_minutes = serializers.IntegerField(source="current_version.estimated_minutes")
+    pass_mark = serializers.IntegerField(source="current_version.pass_mark")
+    sectors = serializers.ListField(child=serializers.CharField(), source="sector_codes")
+    topics = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
+
+    class Meta:
+        model = Module
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "version",
+            "estimated_minutes",
+            "pass_mark",
+            "sectors",
+            "topics",
+            "organisation",
+        ]
+
+    def get_topics(self, module: Module) -> list[str]:
+        return [topic.slug for topic in module.topics.all()]
+
+
+class LessonSerializer(serializers.ModelSerializer[Lesson]):
+    class Meta:
+        model = Lesson
+        fields = ["id", "position", "title", "body_html"]
+
+
+class ChoiceSerializer(serializers.ModelSerializer[Choice]):
+    class Meta:
+        model = Choice
+        fields = ["id", "text"]
+
+
+class QuestionSerializer(serializers.ModelSerializer[Question]):
+    choices = ChoiceSerializer(many=True)
+
+    class Meta:
+        model = Question
+        fields = ["key", "kind", "text", "choices"]
+
+
+class QuizSerializer(serializers.Serializer[Any]):
+    pass_mark = serializers.IntegerField()
+    max_attempts = serializers.IntegerField(help_text="0 means unlimited.")
+    questions = QuestionSerializer(many=True)
+
+
+class ModuleDetailSerializer(ModuleSerializer):
+    lessons = LessonSerializer(many=True, source="current_version.lessons")
+    quiz = serializers.SerializerMethodField()
+
+    class Meta(ModuleSerializer.Meta):
+        fields = [*ModuleSerializer.Meta.fields, "lessons", "quiz"]
+
+    def get_quiz(self, module: Module) -> dict[str, Any] | None:
+        version = module.current_version
+        if version is None:
+            return None
+        questions = list(version.questions.all())
+        if not questions:
+            return None
+        return QuizSerializer(
+            {
+                "pass_mark": version.pass_mark,
+                "max_attempts": version.max_attempts,
+                "questions": questions,
+            }
+        ).data
+
+
+class PersonRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class ModuleRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+
+
+class ProgressSerializer(serializers.Serializer[Any]):
+    lessons_total = serializers.IntegerField()
+    lessons_done = serializers.IntegerField()
+    quiz_passed = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    best_score = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField()
+
+
+class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    learner = PersonRefSerializer()
+    module = ModuleRefSerializer()
+    title = serializers.CharField(source="version.title")
+    version = serializers.IntegerField(source="version.number")
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    overdue = serializers.BooleanField(source="is_overdue")
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "learner",
+            "module",
+            "title",
+            "version",
+            "team",
+            "source",
+            "status",
+            "due_date",
+            "overdue",
+            "progress",
+            "assigned_by",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "withdrawn_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, enrolment: Any) -> dict[str, Any]:
+        return ProgressSerializer(
+            {
+                "lessons_total": enrolment.lessons_total,
+                "lessons_done": enrolment.lessons_done,
+                "quiz_passed": enrolment.quiz_passed,
+                "attempts": enrolment.attempts_count,
+                "best_score": enrolment.best_score,
+                "percent": progress_percent(enrolment),
+            }
+        ).data
+
+
+class ResumeSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["lesson", "quiz", "done"])
+    lesson_position = serializers.IntegerField(allow_null=True)
+
+
+class EnrolmentDetailSerializer(EnrolmentSerializer):
+    lessons_done_ids = serializers.ListField(child=serializers.IntegerField())
+    resume = ResumeSerializer()
+
+    class Meta(EnrolmentSerializer.Meta):
+        fields = [*EnrolmentSerializer.Meta.fields, "lessons_done_ids", "resume"]
+        read_only_fields = fields
+
+
+class SelfEnrolSerializer(serializers.Serializer[Any]):
+    module = serializers.IntegerField(min_value=1)
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    module = serializers.IntegerField(min_value=1)
+    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    learners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        max_length=5000,
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+    due_in_days = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AssignmentResultSerializer(serializers.Serializer[Any]):
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="Enrolment ids.")
+    already_enrolled = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Existing active enrolment ids, unchanged."
+    )
+    due_date = serializers.DateField(allow_null=True)
+
+
+class ExtendSerializer(serializers.Serializer[Any]):
+    due_date = serializers.DateField()
+
+
+class QuizSubmitSerializer(serializers.Serializer[Any]):
+    answers = serializers.JSONField(
+        help_text="An object mapping each question key to a list of chosen choice ids."
+    )
+
+
+class QuestionResultSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    chosen = serializers.ListField(child=serializers.IntegerField())
+    correct_choices = serializers.ListField(child=serializers.IntegerField())
+    correct = serializers.BooleanField()
+    explanation = serializers.CharField()
+
+
+class QuizAttemptSerializer(serializers.ModelSerializer[QuizAttempt]):
+    class Meta:
+        model = QuizAttempt
+        fields = ["number", "score", "passed", "correct_count", "question_count", "submitted_at"]
+        read_only_fields = fields
+
+
+class QuizResultSerializer(QuizAttemptSerializer):
+    completed = serializers.BooleanField(help_text="Whether this attempt completed the module.")
+    results = QuestionResultSerializer(many=True)
+
+    class Meta(QuizAttemptSerializer.Meta):
+        fields = [*QuizAttemptSerializer.Meta.fields, "completed", "results"]
+        read_only_fields = fields

@@ -1,0 +1,80 @@
+"""Small modules for tests, published through the real importer and service."""
+
+from accounts.models import Organisation
+from training.content import parse_module
+from training.models import Choice, Enrolment, Module, Question
+from training.selectors import version_with_content
+from training.services import module_publish
+
+MODULE_TEXT = """---
+slug: {slug}
+title: {title}
+summary: A short module used by the tests.
+sectors: [housing, health]
+topics: [damp-and-mould]
+estimated_minutes: 15
+quiz:
+  pass_mark: 80
+  max_attempts: {max_attempts}
+  questions:
+    - key: q1
+      kind: single
+      text: Which room most often shows mould first?
+      explanation: EXPLANATION-ONE bathrooms and kitchens make the most moisture.
+      choices:
+        - text: The bathroom
+          correct: true
+        - text: The loft
+          correct: false
+    - key: q2
+      kind: multiple
+      text: Which of these reduce condensation?
+      explanation: EXPLANATION-TWO ventilation and steady heating both help.
+      choices:
+        - text: Opening a trickle vent
+          correct: true
+        - text: Drying clothes on radiators
+          correct: false
+        - text: Keeping a low steady heat
+          correct: true
+---
+
+# Why damp matters
+
+{lesson_one}
+
+# What to look for
+
+Black spots on walls, a musty smell, peeling paint.
+"""
+
+
+def publish_module(
+    *,
+    slug: str = "damp-basics",
+    title: str = "Damp basics",
+    lesson_one: str = "Damp and mould harm lungs, especially children's.",
+    max_attempts: int = 0,
+    organisation: Organisation | None = None,
+) -> Module:
+    text = MODULE_TEXT.format(
+        slug=slug, title=title, lesson_one=lesson_one, max_attempts=max_attempts
+    )
+    return module_publish(spec=parse_module(text), organisation=organisation).module
+
+
+def right_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+    version = version_with_content(enrolment.version_id)
+    return {
+        question.key: [c.pk for c in question.choices.all() if c.is_correct]
+        for question in version.questions.all()
+    }
+
+
+def wrong_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+    answers = {}
+    for question in Question.objects.filter(version_id=enrolment.version_id):
+        wrong = Choice.objects.filter(question=question, is_correct=False).first()
+        assert wrong is not None
+        answers[question.key] = [wrong.pk]
+    return answers
