@@ -9,6 +9,8 @@ from config.health import healthz
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("training.api_urls")),
+    path("", include("competencies.api_urls")),
+    path("", include("certificates.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +21,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("accounts.urls")),
     path("", include("training.urls")),
+    path("", include("competencies.urls")),
+    path("", include("certificates.urls")),
 ]
 
 handler404 = "config.errors.not_found"

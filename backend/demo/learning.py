@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from accounts.selectors import actor_for_user
+from demo.competencies import import_framework
 from training.models import Enrolment, Module
 from training.selectors import version_with_content
 from training.services import enrolment_assign, enrolment_self_enrol, lesson_complete, quiz_submit
@@ -61,6 +62,7 @@ def seed_learning() -> int:
     """Import the curriculum, then give each demo team assignments and each learner some
     progress: completed, in progress, not started and overdue. Runs once per learner."""
     call_command("import_content", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    import_framework()
     if Enrolment.objects.exists():
         return 0
     modules = {module.slug: module for module in Module.objects.filter(organisation=None)}

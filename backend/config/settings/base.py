@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "core.apps.CoreConfig",
     "accounts",
     "training",
+    "competencies",
+    "certificates",
     "demo",
 ]
 
@@ -74,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "training.context_processors.navigation",
             ],
         },
     },
@@ -122,7 +125,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 # Steps run, in order, inside the transaction that completes a module (training.completion).
-HEARTH_COMPLETION_STEPS: list[str] = []
+HEARTH_COMPLETION_STEPS: list[str] = ["competencies.services.award_for_completion"]
+# A competency held is "expiring soon" this many days before its last valid day.
+HEARTH_EXPIRING_SOON_DAYS = 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -14,6 +14,8 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+# Separate names let two test runs share one PostgreSQL server at once.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_DATABASE", "test_hearth")}  # noqa: F405
 DEBUG = False
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = VAR_DIR / "test-media"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from demo.competencies import seed_competencies
 from demo.learning import seed_learning
 from demo.people import DEMO_PASSWORD, seed_people
 
@@ -14,10 +15,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = seed_people()
         enrolments = seed_learning()
+        assessments = seed_competencies()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {counts['organisations']} organisations, {counts['teams']} teams, "
-                f"{counts['new_people']} new people, {enrolments} new enrolments. "
+                f"{counts['new_people']} new people, {enrolments} new enrolments, "
+                f"{assessments} new assessments. "
                 "Sign in with any demo email and "
                 f"password {DEMO_PASSWORD!r} (see README: Demo sign-ins)."
             )

@@ -1,0 +1,5 @@
+"""API routes for certificates, mounted under /api/v1/."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

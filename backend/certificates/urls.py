@@ -1,0 +1,5 @@
+"""Page URLs for certificates and public verification."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

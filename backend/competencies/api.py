@@ -1,0 +1,231 @@
+"""The competencies API: frameworks, competencies, assessments (append-only), a person's
+competencies, team requirements and the team matrix (JSON or CSV)."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import actor_from_request, team_get_for_manager
+from competencies import selectors, serializers, services
+from competencies.matrix import matrix_csv_rows, matrix_data
+from competencies.models import Assessment, Competency, Domain, Framework, Level
+from competencies.states import State
+from core.errors import NotFound
+from core.renderers import CSVRenderer
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet[Framework]):
+    """Competency frameworks."""
+
+    serializer_class = serializers.FrameworkSerializer
+
+    def get_queryset(self) -> QuerySet[Framework]:
+        return selectors.frameworks_all()
+
+
+class CompetencyFilter(django_filters.FilterSet):
+    domain = django_filters.ChoiceFilter(choices=Domain.choices)
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    indicator = django_filters.CharFilter(method="filter_indicator")
+
+    class Meta:
+        model = Competency
+        fields = ["framework", "domain", "level", "indicator"]
+
+    def filter_indicator(
+        self, queryset: QuerySet[Competency], name: str, value: str
+    ) -> QuerySet[Competency]:
+        return queryset.filter(indicators__contains=f",{value},")
+
+
+class CompetencyViewSet(viewsets.ReadOnlyModelViewSet[Competency]):
+    """Competencies, with the memorandum indicators they evidence and the modules that
+    award them."""
+
+    serializer_class = serializers.CompetencySerializer
+    filterset_class = CompetencyFilter
+
+    def get_queryset(self) -> QuerySet[Competency]:
+        return selectors.competencies_all().prefetch_related("modules")
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Assessment
+        fields = ["learner", "competency", "method", "outcome"]
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Assessment],
+):
+    """Assessments are append-only: list, read and record. A correction is a new
+    assessment with `supersedes`; nothing is ever edited or deleted (PUT, PATCH and
+    DELETE answer 405)."""
+
+    serializer_class = serializers.AssessmentSerializer
+    filterset_class = AssessmentFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return selectors.assessments_visible_to(actor_from_request(self.request)).select_related(
+            "superseded_by"
+        )
+
+    @extend_schema(
+        request={
+            "application/json": serializers.AssessmentCreateSerializer,
+            "multipart/form-data": serializers.AssessmentCreateSerializer,
+        },
+        responses={201: serializers.AssessmentSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.AssessmentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        actor = actor_from_request(request)
+        competency = Competency.objects.filter(pk=data["competency"]).first()
+        if competency is None:
+            raise drf_serializers.ValidationError({"competency": ["No such competency."]})
+        assessment = services.assessment_record(
+            actor=actor,
+            learner_id=data["learner"],
+            competency=competency,
+            method=data["method"],
+            outcome=data["outcome"],
+            evidence_note=data.get("evidence_note", ""),
+            evidence_file=data.get("evidence_file"),
+            assessed_at=data.get("assessed_at"),
+            level=data.get("level"),
+            supersedes_id=data.get("supersedes"),
+        )
+        return Response(
+            serializers.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request: Request, pk: str) -> FileResponse:
+        """Download the evidence file (scoped like the assessment itself)."""
+        assessment = self.get_object()
+        if not assessment.evidence_file:
+            raise NotFound("This assessment has no evidence file.")
+        return FileResponse(assessment.evidence_file.open("rb"), as_attachment=True)
+
+
+class PersonCompetenciesView(APIView):
+    """A person's competencies: what they hold, until when, and what their roles require."""
+
+    @extend_schema(responses=serializers.LearnerCompetencySerializer(many=True))
+    def get(self, request: Request, person_id: int) -> Response:
+        rows = selectors.learner_competencies(
+            actor=actor_from_request(request), learner_id=person_id
+        )
+        return Response(
+            [
+                {
+                    "competency": row.competency.pk,
+                    "code": row.competency.code,
+                    "title": row.competency.title,
+                    "domain": row.competency.domain,
+                    "state": row.cell.state.value,
+                    "level": row.cell.level,
+                    "valid_until": row.cell.valid_until,
+                    "required_level": row.required_level,
+                }
+                for row in rows
+            ]
+        )
+
+
+class TeamRequirementsView(APIView):
+    """A team's competency requirements (managers and org admins of the team)."""
+
+    @extend_schema(responses=serializers.RequirementSerializer(many=True))
+    def get(self, request: Request, team_id: int) -> Response:
+        team = team_get_for_manager(actor=actor_from_request(request), team_id=team_id)
+        requirements = team.requirements.select_related("competency")
+        return Response(serializers.RequirementSerializer(requirements, many=True).data)
+
+    @extend_schema(
+        request=serializers.RequirementCreateSerializer,
+        responses={201: serializers.RequirementSerializer},
+    )
+    def post(self, request: Request, team_id: int) -> Response:
+        payload = serializers.RequirementCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        requirement = services.requirement_set(
+            actor=actor_from_request(request),
+            team_id=team_id,
+            competency=selectors.competency_get(data["competency"]),
+            level=data["level"],
+            role=data["role"],
+        )
+        return Response(
+            serializers.RequirementSerializer(requirement).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MatrixQuerySerializer(drf_serializers.Serializer[Any]):
+    framework = drf_serializers.IntegerField(required=False, min_value=1)
+    domain = drf_serializers.ChoiceField(choices=Domain.choices, required=False)
+    level = drf_serializers.ChoiceField(choices=Level.choices, required=False)
+    state = drf_serializers.ChoiceField(choices=State.choices, required=False)
+    required_only = drf_serializers.BooleanField(required=False, default=False)
+
+
+def matrix_filters(params: Any) -> selectors.MatrixFilters:
+    """Validate the matrix's query filters (the page and the API share them)."""
+    query = MatrixQuerySerializer(data=params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    return selectors.MatrixFilters(
+        framework=data.get("framework"),
+        domain=data.get("domain"),
+        level=int(data["level"]) if data.get("level") else None,
+        state=data.get("state"),
+        required_only=data["required_only"],
+    )
+
+
+class TeamMatrixView(APIView):
+    """A team's people by competencies, with gaps and attainment by domain. `?format=csv`
+    (or `Accept: text/csv`) gives the same cells as CSV."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[MatrixQuerySerializer],
+        responses={
+            200: serializers.MatrixSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same as CSV"),
+        },
+    )
+    def get(self, request: Request, team_id: int) -> Response:
+        matrix = selectors.team_matrix_get(
+            actor=actor_from_request(request),
+            team_id=team_id,
+            filters=matrix_filters(request.query_params),
+        )
+        if request.accepted_renderer.format == "csv":
+            filename = f"matrix-team-{team_id}-{matrix.on.isoformat()}.csv"
+            return Response(
+                list(matrix_csv_rows(matrix)),
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        return Response(matrix_data(matrix))

@@ -1,0 +1,90 @@
+"""One matrix, three faces: the page, its CSV and the API all read these rows."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from competencies.models import Domain
+from competencies.selectors import Matrix
+from competencies.states import Cell, State
+
+STATE_LABELS = dict(State.choices)
+DOMAIN_LABELS = dict(Domain.choices)
+
+
+def cell_text(cell: Cell, required: int | None) -> str:
+    """A cell as words (never colour alone): state, level, until when, and if required."""
+    parts = [str(STATE_LABELS[cell.state])]
+    if cell.level is not None and cell.state != State.NOT_ASSESSED:
+        parts.append(f"level {cell.level}")
+    if cell.valid_until is not None and cell.state != State.NOT_YET_COMPETENT:
+        verb = "expired" if cell.state == State.EXPIRED else "until"
+        parts.append(f"{verb} {cell.valid_until.isoformat()}")
+    if required is not None:
+        parts.append(f"required at level {required}")
+    return ", ".join(parts)
+
+
+def matrix_data(matrix: Matrix) -> dict[str, Any]:
+    """The matrix as plain data for the API (no serializer over many rows)."""
+    return {
+        "team": {"id": matrix.team.pk, "name": matrix.team.name},
+        "on": matrix.on.isoformat(),
+        "competencies": [
+            {"id": c.pk, "code": c.code, "title": c.title, "domain": c.domain, "level": c.level}
+            for c in matrix.competencies
+        ],
+        "people": [
+            {
+                "id": person.id,
+                "full_name": person.full_name,
+                "roles": person.roles,
+                "cells": [
+                    {
+                        "competency": competency.pk,
+                        "state": cell.state.value,
+                        "level": cell.level,
+                        "valid_until": cell.valid_until.isoformat() if cell.valid_until else None,
+                        "required_level": required,
+                        "text": cell_text(cell, required),
+                    }
+                    for competency, (cell, required) in zip(
+                        matrix.competencies, person.cells, strict=True
+                    )
+                ],
+                "missing": person.missing,
+            }
+            for person in matrix.people
+        ],
+        "gaps": [
+            {
+                "competency": competency.pk,
+                "code": competency.code,
+                "required_count": required,
+                "not_met": not_met,
+            }
+            for competency, required, not_met in matrix.gaps_by_competency
+        ],
+        "domains": [
+            {
+                "domain": code,
+                "domain_label": label,
+                "held": held,
+                "total": total,
+                "percent": (100 * held) // total if total else 0,
+            }
+            for code, label, held, total in matrix.domains
+        ],
+    }
+
+
+def matrix_csv_rows(matrix: Matrix) -> Iterator[list[str]]:
+    """The matrix as CSV rows: a header of competency codes, then one row per person with
+    the same cell text as the page and the API, then what they still need."""
+    yield ["Person", "Roles", *(c.code for c in matrix.competencies), "Still needs"]
+    for person in matrix.people:
+        yield [
+            person.full_name,
+            " ".join(person.roles),
+            *(cell_text(cell, required) for cell, required in person.cells),
+            " ".join(person.missing),
+        ]

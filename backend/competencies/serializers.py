@@ -1,0 +1,179 @@
+"""API representations of frameworks, competencies, assessments and requirements."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import Role
+from competencies.models import (
+    Assessment,
+    Competency,
+    Framework,
+    Level,
+    Method,
+    Outcome,
+    Requirement,
+)
+from competencies.states import State
+
+
+class CompetencySerializer(serializers.ModelSerializer[Competency]):
+    indicators = serializers.ListField(child=serializers.CharField(), source="indicator_codes")
+    modules = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Competency
+        fields = [
+            "id",
+            "framework",
+            "code",
+            "title",
+            "description",
+            "domain",
+            "level",
+            "indicators",
+            "validity_months",
+            "modules",
+        ]
+
+    def get_modules(self, competency: Competency) -> list[int]:
+        return [module.pk for module in competency.modules.all()]
+
+
+class FrameworkSerializer(serializers.ModelSerializer[Framework]):
+    class Meta:
+        model = Framework
+        fields = ["id", "slug", "title", "description"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    learner_name = serializers.CharField(source="learner.full_name", read_only=True)
+    competency_code = serializers.CharField(source="competency.code", read_only=True)
+    assessor_name = serializers.CharField(source="assessor.full_name", read_only=True, default=None)
+    superseded_by = serializers.SerializerMethodField()
+    has_evidence_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "learner",
+            "learner_name",
+            "competency",
+            "competency_code",
+            "method",
+            "assessor",
+            "assessor_name",
+            "outcome",
+            "level",
+            "evidence_note",
+            "has_evidence_file",
+            "assessed_at",
+            "valid_until",
+            "supersedes",
+            "superseded_by",
+            "enrolment",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_superseded_by(self, assessment: Assessment) -> int | None:
+        later = getattr(assessment, "superseded_by", None)
+        return later.pk if later is not None else None
+
+    def get_has_evidence_file(self, assessment: Assessment) -> bool:
+        return bool(assessment.evidence_file)
+
+
+class AssessmentCreateSerializer(serializers.Serializer[Any]):
+    learner = serializers.IntegerField(min_value=1)
+    competency = serializers.IntegerField(min_value=1)
+    method = serializers.ChoiceField(choices=[Method.OBSERVATION, Method.EVIDENCE])
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    level = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
+    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_file = serializers.FileField(required=False, allow_null=True)
+    assessed_at = serializers.DateTimeField(required=False, allow_null=True)
+    supersedes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class LearnerCompetencySerializer(serializers.Serializer[Any]):
+    competency = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    domain = serializers.CharField()
+    state = serializers.ChoiceField(choices=State.choices)
+    level = serializers.IntegerField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    required_level = serializers.IntegerField(allow_null=True)
+
+
+class RequirementSerializer(serializers.ModelSerializer[Requirement]):
+    class Meta:
+        model = Requirement
+        fields = ["id", "team", "role", "competency", "level"]
+        read_only_fields = ["id", "team"]
+
+
+class RequirementCreateSerializer(serializers.Serializer[Any]):
+    competency = serializers.IntegerField(min_value=1)
+    level = serializers.ChoiceField(choices=Level.choices)
+    role = serializers.ChoiceField(
+        choices=[("", "Everyone"), *Role.choices], required=False, default=""
+    )
+
+
+class MatrixCellSerializer(serializers.Serializer[Any]):
+    competency = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    level = serializers.IntegerField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    required_level = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField()
+
+
+class MatrixPersonSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    cells = MatrixCellSerializer(many=True)
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class MatrixCompetencySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    domain = serializers.CharField()
+    level = serializers.IntegerField()
+
+
+class MatrixGapSerializer(serializers.Serializer[Any]):
+    competency = serializers.IntegerField()
+    code = serializers.CharField()
+    required_count = serializers.IntegerField()
+    not_met = serializers.IntegerField()
+
+
+class MatrixDomainSerializer(serializers.Serializer[Any]):
+    domain = serializers.CharField()
+    domain_label = serializers.CharField()
+    held = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class MatrixTeamSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MatrixSerializer(serializers.Serializer[Any]):
+    """Documents the matrix response (built as plain data, not serialised per row)."""
+
+    team = MatrixTeamSerializer()
+    on = serializers.DateField()
+    competencies = MatrixCompetencySerializer(many=True)
+    people = MatrixPersonSerializer(many=True)
+    gaps = MatrixGapSerializer(many=True)
+    domains = MatrixDomainSerializer(many=True)

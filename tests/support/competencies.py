@@ -1,0 +1,30 @@
+"""Competency fixtures for tests: a small framework and team requirements."""
+
+from accounts.models import Team
+from competencies.models import Competency, Domain, Framework, Requirement
+
+
+def make_framework(count: int = 5, *, validity_months: int = 24) -> list[Competency]:
+    """A framework with `count` competencies spread over the domains and levels."""
+    framework, _ = Framework.objects.get_or_create(slug="test", defaults={"title": "Test"})
+    domains = list(Domain.values)
+    return [
+        Competency.objects.create(
+            framework=framework,
+            code=f"T-{index:02d}",
+            title=f"Competency {index}",
+            description="Can do the thing.",
+            domain=domains[index % len(domains)],
+            level=1 + index % 3,
+            indicators=",signposting,",
+            validity_months=validity_months,
+        )
+        for index in range(count)
+    ]
+
+
+def require(team: Team, competencies: list[Competency], role: str = "") -> None:
+    for competency in competencies:
+        Requirement.objects.create(
+            team=team, role=role, competency=competency, level=competency.level
+        )
