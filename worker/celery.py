@@ -16,6 +16,9 @@ for entry in (str(ROOT / "backend"), str(ROOT)):
         sys.path.insert(0, entry)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+from worker.schedule import BEAT_SCHEDULE  # noqa: E402
+
 app = Celery("hearth")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.beat_schedule = BEAT_SCHEDULE

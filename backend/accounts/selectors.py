@@ -154,15 +154,45 @@ def organisations_visible_to(actor: Actor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=actor.organisation_ids)
 
 
+def _managed(actor: Actor, prefix: str = "") -> Q:
+    """Teams the actor manages, or administers through their organisation."""
+    return Q(**{f"{prefix}pk__in": actor.managed_team_ids}) | Q(
+        **{f"{prefix}organisation_id__in": actor.admin_organisation_ids}
+    )
+
+
 def team_get_for_manager(*, actor: Actor, team_id: int) -> Team:
     """A team the actor manages (or administers); anything else is not found."""
-    condition = Q(pk__in=actor.managed_team_ids) | Q(
-        organisation_id__in=actor.admin_organisation_ids
-    )
-    team = Team.objects.filter(condition, pk=team_id).select_related("organisation").first()
+    team = Team.objects.filter(_managed(actor), pk=team_id).select_related("organisation").first()
     if team is None:
         raise NotFound("No such team.")
     return team
+
+
+def team_members_for_manager(
+    *, actor: Actor, team_id: int
+) -> tuple[Team, list[tuple[int, str, str]]]:
+    """A team the actor manages (else not found) and its members as (user id, full name,
+    role), ordered by name: one query for a team with members."""
+    rows = list(
+        Membership.objects.filter(_managed(actor, "team__"), team_id=team_id)
+        .order_by("user__full_name", "user_id")
+        .values_list(
+            "user_id",
+            "user__full_name",
+            "role",
+            "team__name",
+            "organisation_id",
+            "organisation__name",
+            "organisation__sector",
+        )
+    )
+    if not rows:
+        return team_get_for_manager(actor=actor, team_id=team_id), []
+    _, _, _, name, organisation_id, organisation_name, sector = rows[0]
+    organisation = Organisation(pk=organisation_id, name=organisation_name, sector=sector)
+    team = Team(pk=team_id, name=name, organisation=organisation)
+    return team, [(user_id, full_name, role) for user_id, full_name, role, *_ in rows]
 
 
 def teams_assignable_by(actor: Actor) -> QuerySet[Team]:

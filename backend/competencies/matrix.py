@@ -26,6 +26,7 @@ def cell_text(cell: Cell, required: int | None) -> str:
 
 def matrix_data(matrix: Matrix) -> dict[str, Any]:
     """The matrix as plain data for the API (no serializer over many rows)."""
+    column_ids = [competency.pk for competency in matrix.competencies]
     return {
         "team": {"id": matrix.team.pk, "name": matrix.team.name},
         "on": matrix.on.isoformat(),
@@ -40,15 +41,14 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
                 "roles": person.roles,
                 "cells": [
                     {
-                        "competency": competency.pk,
-                        "state": cell.state.value,
+                        "competency": competency_id,
+                        "state": cell.state,  # a str enum: JSON writes its value
                         "level": cell.level,
                         "valid_until": cell.valid_until.isoformat() if cell.valid_until else None,
                         "required_level": required,
-                        "text": cell_text(cell, required),
                     }
-                    for competency, (cell, required) in zip(
-                        matrix.competencies, person.cells, strict=True
+                    for competency_id, (cell, required) in zip(
+                        column_ids, person.cells, strict=True
                     )
                 ],
                 "missing": person.missing,

@@ -5,19 +5,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
-from accounts.selectors import Actor, learners_visible_to, team_get_for_manager
+from accounts.selectors import Actor, learners_visible_to, team_members_for_manager
 from competencies.models import Assessment, Competency, Domain, Framework, Requirement
 from competencies.states import (
+    HOLDS,
     NOT_ASSESSED,
-    AssessmentRow,
+    STATES,
     Cell,
-    State,
-    current_assessments,
-    state_of,
+    state_expression,
 )
 from core.errors import NotFound
 
@@ -51,67 +52,88 @@ def assessments_visible_to(actor: Actor) -> QuerySet[Assessment]:
 
 
 def learners_assessable_by(actor: Actor) -> QuerySet[User]:
-    """People an assessor may assess: members of their teams (or organisation), never
-    themselves."""
+    """People an assessor may assess: learners of their teams (or organisation), never
+    themselves. The same people accounts.selectors.learners_visible_to shows them."""
     memberships = Membership.objects.filter(
         Q(team_id__in=actor.assessor_team_ids)
-        | Q(organisation_id__in=actor.assessor_organisation_ids)
+        | Q(organisation_id__in=actor.assessor_organisation_ids),
+        role=Role.LEARNER,
     ).values("user_id")
     people = User.objects.filter(pk__in=memberships)
     return people.exclude(pk=actor.user_id) if actor.user_id is not None else people
 
 
-def assessment_rows(
-    *, learner_ids: Iterable[int], competency_ids: Iterable[int] | None = None
-) -> list[AssessmentRow]:
-    """The fields state derivation needs, in one query, as plain values."""
-    queryset = Assessment.objects.filter(learner_id__in=list(learner_ids))
-    if competency_ids is not None:
-        queryset = queryset.filter(competency_id__in=list(competency_ids))
-    return [
-        AssessmentRow(*values)
-        for values in queryset.order_by().values_list(
-            "id",
-            "learner_id",
-            "competency_id",
-            "outcome",
-            "level",
-            "assessed_at",
-            "valid_until",
-            "supersedes_id",
-        )
-    ]
-
-
-def states_for(
+def current_states(
     *,
     learner_ids: Iterable[int],
     competency_ids: Iterable[int] | None = None,
     on: datetime.date | None = None,
 ) -> dict[tuple[int, int], Cell]:
-    """Current state per (learner, competency) with an assessment; absent means not assessed."""
-    day = on or today()
-    current = current_assessments(
-        assessment_rows(learner_ids=learner_ids, competency_ids=competency_ids)
+    """The current state per (learner, competency) that has an assessment (absent means
+    not assessed), in one query: the latest assessment by assessed_at then id among those
+    no later one supersedes, classified by competencies.states.state_expression."""
+    queryset = Assessment.objects.filter(learner_id__in=list(learner_ids))
+    if competency_ids is not None:
+        queryset = queryset.filter(competency_id__in=list(competency_ids))
+    queryset = queryset.exclude(Exists(Assessment.objects.filter(supersedes_id=OuterRef("pk"))))
+    if connection.vendor == "postgresql":
+        # DISTINCT ON is PostgreSQL's fastest "latest per group".
+        ranked = queryset.order_by("learner_id", "competency_id", "-assessed_at", "-id").distinct(
+            "learner_id", "competency_id"
+        )
+    else:
+        ranked = (
+            queryset.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("learner_id"), F("competency_id")],
+                    order_by=[F("assessed_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank=1)
+            .order_by()
+        )
+    rows = ranked.annotate(state=state_expression(on or today())).values_list(
+        "learner_id", "competency_id", "state", "level", "valid_until", "id"
     )
-    return {key: state_of(row, day) for key, row in current.items()}
+    return {
+        (learner_id, competency_id): Cell(STATES[state], level, valid_until, assessment_id)
+        for learner_id, competency_id, state, level, valid_until, assessment_id in rows
+    }
 
 
 def required_levels(
-    *, team_ids: Iterable[int], roles_by_person: dict[int, set[str]]
+    *,
+    team_ids: Iterable[int] | None = None,
+    members: Iterable[tuple[int, int, str]] | None = None,
+    person_id: int | None = None,
 ) -> dict[tuple[int, int], int]:
-    """What each person's roles in these teams require: (person, competency) -> level."""
-    requirements = list(
-        Requirement.objects.filter(team_id__in=list(team_ids)).values_list(
-            "team_id", "role", "competency_id", "level"
+    """What members' roles require, as (person, competency) -> the highest level asked.
+
+    A requirement applies to a membership of its own team whose role it names, or to
+    every membership of that team when it names none. `members` are (person, team, role)
+    rows the caller already has; otherwise they are read for `person_id`.
+    """
+    if members is None:
+        if person_id is None:
+            return {}
+        members = Membership.objects.filter(user_id=person_id, team__isnull=False).values_list(
+            "user_id", "team_id", "role"
         )
-    )
+    members = list(members)
+    teams = set(team_ids) if team_ids is not None else {team for _, team, _ in members}
+    by_team: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for team_id, role, competency_id, level in Requirement.objects.filter(
+        team_id__in=teams
+    ).values_list("team_id", "role", "competency_id", "level"):
+        by_team[team_id].append((role, competency_id, level))
     needed: dict[tuple[int, int], int] = {}
-    for person_id, roles in roles_by_person.items():
-        for _, role, competency_id, level in requirements:
-            if not role or role in roles:
-                key = (person_id, competency_id)
-                needed[key] = max(level, needed.get(key, 0))
+    for person, team_id, member_role in members:
+        for role, competency_id, level in by_team.get(team_id, ()):
+            if not role or role == member_role:
+                key = (person, competency_id)
+                if level > needed.get(key, 0):
+                    needed[key] = level
     return needed
 
 
@@ -148,18 +170,14 @@ class Matrix:
 def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None = None) -> Matrix:
     """The competency matrix of a team the actor manages or administers (else 404).
 
-    A fixed number of queries whatever the size: team, members, competencies,
-    requirements, assessments.
+    A fixed number of queries whatever the size: the team's members (with the team),
+    competencies, requirements, assessments.
     """
     filters = filters or MatrixFilters()
-    team = team_get_for_manager(actor=actor, team_id=team_id)
+    team, members = team_members_for_manager(actor=actor, team_id=team_id)
     roles_by_person: dict[int, set[str]] = defaultdict(set)
     names: dict[int, str] = {}
-    for user_id, full_name, role in (
-        Membership.objects.filter(team=team)
-        .order_by("user__full_name", "user_id")
-        .values_list("user_id", "user__full_name", "role")
-    ):
+    for user_id, full_name, role in members:
         roles_by_person[user_id].add(role)
         names[user_id] = full_name
     competencies_query = Competency.objects.order_by("code")
@@ -170,24 +188,52 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
     if filters.level:
         competencies_query = competencies_query.filter(level=filters.level)
     competencies = list(competencies_query)
-    needed = required_levels(team_ids=[team.pk], roles_by_person=roles_by_person)
+    needed = required_levels(
+        team_ids=[team.pk],
+        members=[
+            (person, team.pk, role) for person, roles in roles_by_person.items() for role in roles
+        ],
+    )
     if filters.required_only:
         required_ids = {competency_id for _, competency_id in needed}
         competencies = [c for c in competencies if c.pk in required_ids]
     on = today()
-    states = states_for(learner_ids=names, competency_ids=[c.pk for c in competencies], on=on)
+    narrowed = filters.framework or filters.domain or filters.level or filters.required_only
+    states = current_states(
+        learner_ids=names,
+        # Unfiltered, every competency is a column: no need to name them all in SQL.
+        competency_ids=[c.pk for c in competencies] if narrowed else None,
+        on=on,
+    )
+    states_by_person: dict[int, dict[int, Cell]] = defaultdict(dict)
+    for (person_id, competency_id), cell in states.items():
+        states_by_person[person_id][competency_id] = cell
+    needed_by_person: dict[int, dict[int, int]] = defaultdict(dict)
+    for (person_id, competency_id), level in needed.items():
+        needed_by_person[person_id][competency_id] = level
+    columns = [(competency.pk, competency.code) for competency in competencies]
     people = []
     for person_id, full_name in names.items():
-        person = MatrixPerson(
-            id=person_id, full_name=full_name, roles=sorted(roles_by_person[person_id])
+        person_states = states_by_person.get(person_id, {})
+        person_needs = needed_by_person.get(person_id, {})
+        cells = [
+            (person_states.get(competency_id, NOT_ASSESSED), person_needs.get(competency_id))
+            for competency_id, _ in columns
+        ]
+        missing = [
+            code
+            for (competency_id, code), (cell, required) in zip(columns, cells, strict=True)
+            if required is not None and not cell.meets(required)
+        ]
+        people.append(
+            MatrixPerson(
+                id=person_id,
+                full_name=full_name,
+                roles=sorted(roles_by_person[person_id]),
+                cells=cells,
+                missing=missing,
+            )
         )
-        for competency in competencies:
-            cell = states.get((person_id, competency.pk), NOT_ASSESSED)
-            required = needed.get((person_id, competency.pk))
-            person.cells.append((cell, required))
-            if required is not None and not cell.meets(required):
-                person.missing.append(competency.code)
-        people.append(person)
     if filters.state:
         keep_columns = [
             index
@@ -198,27 +244,7 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
         for person in people:
             person.cells = [person.cells[i] for i in keep_columns]
         people = [p for p in people if any(c.state == filters.state for c, _ in p.cells)]
-    gaps = []
-    for index, competency in enumerate(competencies):
-        required_cells = [p.cells[index] for p in people if p.cells[index][1] is not None]
-        not_met = sum(
-            1 for cell, level in required_cells if level is not None and not cell.meets(level)
-        )
-        gaps.append((competency, len(required_cells), not_met))
-    labels = dict(Domain.choices)
-    domains = []
-    for code in Domain.values:
-        columns = [i for i, c in enumerate(competencies) if c.domain == code]
-        if not columns:
-            continue
-        total = len(columns) * len(people)
-        held = sum(
-            1
-            for p in people
-            for i in columns
-            if p.cells[i][0].state in (State.COMPETENT, State.EXPIRING_SOON)
-        )
-        domains.append((code, str(labels[code]), held, total))
+    gaps, domains = _summarise(competencies, people)
     return Matrix(
         team=team,
         competencies=competencies,
@@ -227,6 +253,30 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
         domains=domains,
         on=on,
     )
+
+
+def _summarise(
+    competencies: list[Competency], people: list[MatrixPerson]
+) -> tuple[list[tuple[Competency, int, int]], list[tuple[str, str, int, int]]]:
+    """Gaps per competency (required, not met) and attainment by domain, column by column."""
+    gaps = []
+    held_by_domain: dict[str, int] = defaultdict(int)
+    cells_by_domain: dict[str, int] = defaultdict(int)
+    for index, competency in enumerate(competencies):
+        column = [person.cells[index] for person in people]
+        required = [(cell, level) for cell, level in column if level is not None]
+        gaps.append(
+            (competency, len(required), sum(not cell.meets(level) for cell, level in required))
+        )
+        held_by_domain[competency.domain] += sum(cell.state in HOLDS for cell, _ in column)
+        cells_by_domain[competency.domain] += len(column)
+    labels = dict(Domain.choices)
+    domains = [
+        (code, str(labels[code]), held_by_domain[code], cells_by_domain[code])
+        for code in Domain.values
+        if code in cells_by_domain
+    ]
+    return gaps, domains
 
 
 @dataclass(frozen=True)
@@ -242,15 +292,8 @@ def learner_competencies(*, actor: Actor, learner_id: int) -> list[LearnerCompet
     learner = learners_visible_to(actor).filter(pk=learner_id).first()
     if learner is None:
         raise NotFound("No such person.")
-    roles_by_person: dict[int, set[str]] = defaultdict(set)
-    team_ids = set()
-    for team_id, role in Membership.objects.filter(
-        user_id=learner_id, team__isnull=False
-    ).values_list("team_id", "role"):
-        roles_by_person[learner_id].add(role)
-        team_ids.add(team_id)
-    needed = required_levels(team_ids=team_ids, roles_by_person=roles_by_person)
-    states = states_for(learner_ids=[learner_id])
+    needed = required_levels(person_id=learner_id)
+    states = current_states(learner_ids=[learner_id])
     wanted = {competency_id for _, competency_id in needed} | {c for _, c in states}
     competencies = competencies_all().filter(pk__in=wanted)
     return [

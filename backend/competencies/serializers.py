@@ -129,7 +129,6 @@ class MatrixCellSerializer(serializers.Serializer[Any]):
     level = serializers.IntegerField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     required_level = serializers.IntegerField(allow_null=True)
-    text = serializers.CharField()
 
 
 class MatrixPersonSerializer(serializers.Serializer[Any]):

@@ -1,18 +1,20 @@
 """A learner's current state in a competency, derived from assessments only.
 
 The rule, in one place: the current assessment is the latest (by assessed_at,
-then record order) that no later assessment supersedes. No assessment: not
-assessed. Not yet competent: not yet competent. Competent: competent until
-`valid_until - EXPIRING_SOON_DAYS`, then expiring soon through `valid_until`
-(its last valid day), then expired.
+then record order) that no later assessment supersedes (chosen in SQL by
+competencies.selectors.current_states). No assessment: not assessed. Not yet
+competent: not yet competent. Competent: competent until
+`valid_until - HEARTH_EXPIRING_SOON_DAYS`, then expiring soon through
+`valid_until` (its last valid day), then expired. `state_expression` below
+is that rule as SQL, so thousands of cells are classified in the database.
 """
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, CharField, Q, Value, When
 
 
 class State(models.TextChoices):
@@ -24,28 +26,29 @@ class State(models.TextChoices):
 
 
 HOLDS = frozenset({State.COMPETENT, State.EXPIRING_SOON})
+STATES = {state.value: state for state in State}
 
 
-def expiring_soon_days() -> int:
-    return int(getattr(settings, "HEARTH_EXPIRING_SOON_DAYS", 60))
+def expiring_window() -> datetime.timedelta:
+    """How long before its last valid day a competency counts as expiring soon."""
+    return datetime.timedelta(days=int(getattr(settings, "HEARTH_EXPIRING_SOON_DAYS", 60)))
 
 
-@dataclass(frozen=True)
-class AssessmentRow:
-    """The few fields state derivation needs, as plain values (fast to load in bulk)."""
-
-    id: int
-    learner_id: int
-    competency_id: int
-    outcome: str
-    level: int
-    assessed_at: datetime.datetime
-    valid_until: datetime.date | None
-    supersedes_id: int | None
+def state_expression(on: datetime.date) -> Case:
+    """The state an assessment gives on a day, as a SQL expression over its row."""
+    return Case(
+        When(~Q(outcome="competent"), then=Value(State.NOT_YET_COMPETENT.value)),
+        When(valid_until__isnull=True, then=Value(State.COMPETENT.value)),
+        When(valid_until__lt=on, then=Value(State.EXPIRED.value)),
+        When(valid_until__lte=on + expiring_window(), then=Value(State.EXPIRING_SOON.value)),
+        default=Value(State.COMPETENT.value),
+        output_field=CharField(),
+    )
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One learner's state in one competency."""
+
     state: State
     level: int | None
     valid_until: datetime.date | None
@@ -57,35 +60,3 @@ class Cell:
 
 
 NOT_ASSESSED = Cell(State.NOT_ASSESSED, None, None, None)
-
-
-def state_of(row: AssessmentRow | None, today: datetime.date) -> Cell:
-    """The state one current assessment gives on a day."""
-    if row is None:
-        return NOT_ASSESSED
-    if row.outcome != "competent":
-        return Cell(State.NOT_YET_COMPETENT, row.level, None, row.id)
-    if row.valid_until is None:
-        return Cell(State.COMPETENT, row.level, None, row.id)
-    if today > row.valid_until:
-        state = State.EXPIRED
-    elif today >= row.valid_until - datetime.timedelta(days=expiring_soon_days()):
-        state = State.EXPIRING_SOON
-    else:
-        state = State.COMPETENT
-    return Cell(state, row.level, row.valid_until, row.id)
-
-
-def current_assessments(rows: Iterable[AssessmentRow]) -> dict[tuple[int, int], AssessmentRow]:
-    """The current assessment per (learner, competency): latest, not superseded."""
-    rows = list(rows)
-    superseded = {row.supersedes_id for row in rows if row.supersedes_id is not None}
-    current: dict[tuple[int, int], AssessmentRow] = {}
-    for row in rows:
-        if row.id in superseded:
-            continue
-        key = (row.learner_id, row.competency_id)
-        best = current.get(key)
-        if best is None or (row.assessed_at, row.id) > (best.assessed_at, best.id):
-            current[key] = row
-    return current

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("training.api_urls")),
     path("", include("competencies.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("certificates.api_urls")),
 ]
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("training.urls")),
     path("", include("competencies.urls")),
+    path("", include("notifications.urls")),
     path("", include("certificates.urls")),
 ]
 

@@ -189,6 +189,9 @@ def enrolment_assign(
             fields={"team": ["Choose a team or some people."]},
         )
     resolved_due = _resolve_due_date(due_date, due_in_days)
+    if module.organisation_id is not None and module.organisation_id not in actor.organisation_ids:
+        raise NotFound("No such module.")
+    started = timezone.now()
     teams = teams_assignable_by(actor)
     rows = Membership.objects.filter(role=Role.LEARNER, team__in=teams)
     if team_id:
@@ -216,23 +219,39 @@ def enrolment_assign(
         )
     }
     version = _published(module)
-    created = Enrolment.objects.bulk_create(
-        Enrolment(
-            learner_id=user_id,
-            module=module,
-            version=version,
-            organisation_id=organisation_id,
-            team_id=member_team_id,
-            source=EnrolmentSource.ASSIGNED,
-            assigned_by_id=actor.user_id,
-            due_date=resolved_due,
-        )
-        for user_id, (organisation_id, member_team_id) in sorted(homes.items())
-        if user_id not in active
+    # A learner may self-enrol at this very moment: skip conflicts with the one-active
+    # rule instead of failing, then read back what this call actually created.
+    Enrolment.objects.bulk_create(
+        (
+            Enrolment(
+                learner_id=user_id,
+                module=module,
+                version=version,
+                organisation_id=organisation_id,
+                team_id=member_team_id,
+                source=EnrolmentSource.ASSIGNED,
+                assigned_by_id=actor.user_id,
+                due_date=resolved_due,
+                created_at=started,
+            )
+            for user_id, (organisation_id, member_team_id) in sorted(homes.items())
+            if user_id not in active
+        ),
+        ignore_conflicts=True,
     )
-    return AssignmentResult(
-        created=created, already_enrolled=list(active.values()), due_date=resolved_due
-    )
+    now_active = Enrolment.objects.filter(
+        module=module, learner_id__in=homes, status__in=ACTIVE_STATUSES
+    ).order_by("learner_id")
+    created = [
+        enrolment
+        for enrolment in now_active
+        if enrolment.learner_id not in active
+        and enrolment.assigned_by_id == actor.user_id
+        and enrolment.created_at == started
+    ]
+    created_ids = {enrolment.pk for enrolment in created}
+    already = [e for e in now_active if e.pk not in created_ids]
+    return AssignmentResult(created=created, already_enrolled=already, due_date=resolved_due)
 
 
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
@@ -349,10 +368,10 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     questions = list(version.questions.all())
     if not questions:
         raise NotFound("This module has no quiz.")
-    cleaned = clean_answers(questions, answers)
     made = QuizAttempt.objects.filter(enrolment=enrolment).count()
     if version.max_attempts and made >= version.max_attempts:
         raise Conflict(f"All {version.max_attempts} attempts have been used.")
+    cleaned = clean_answers(questions, answers)
     result = score(questions, cleaned, version.pass_mark)
     attempt = QuizAttempt.objects.create(
         enrolment=enrolment,

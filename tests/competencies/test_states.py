@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from accounts.selectors import actor_for_user
-from competencies.selectors import states_for
+from competencies.selectors import current_states
 from competencies.services import add_months, assessment_record, valid_until_for
 from competencies.states import State
 from tests.conftest import World
@@ -17,7 +17,7 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _state(world: World, competency_id: int) -> State:
-    cell = states_for(learner_ids=[world.x_learner_a.pk], competency_ids=[competency_id]).get(
+    cell = current_states(learner_ids=[world.x_learner_a.pk], competency_ids=[competency_id]).get(
         (world.x_learner_a.pk, competency_id)
     )
     return cell.state if cell else State.NOT_ASSESSED

@@ -60,9 +60,10 @@ def worker_environment(queue: str, extra: dict[str, str] | None = None) -> dict[
 
 @contextmanager
 def celery_worker(
-    tmp_path: Path, extra_env: dict[str, str] | None = None
+    tmp_path: Path, extra_env: dict[str, str] | None = None, *, concurrency: int = 1
 ) -> Iterator[WorkerProcess]:
-    """Run a worker on a queue of its own; point this process's app at it; stop it after."""
+    """Run a worker on a queue of its own; point this process's app at it; stop it after.
+    With concurrency above 1 it runs a prefork pool, so tasks really run at the same time."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path / f"{queue}.log"
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
@@ -77,8 +78,8 @@ def celery_worker(
                 "-A",
                 "worker",
                 "worker",
-                "--pool=solo",
-                "--concurrency=1",
+                "--pool=solo" if concurrency == 1 else "--pool=prefork",
+                f"--concurrency={concurrency}",
                 "-Q",
                 queue,
                 "--without-gossip",

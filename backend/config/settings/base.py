@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "training",
     "competencies",
+    "notifications",
     "certificates",
     "demo",
 ]
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "training.context_processors.navigation",
+                "competencies.context_processors.navigation",
             ],
         },
     },
@@ -128,6 +130,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 HEARTH_COMPLETION_STEPS: list[str] = ["competencies.services.award_for_completion"]
 # A competency held is "expiring soon" this many days before its last valid day.
 HEARTH_EXPIRING_SOON_DAYS = 60
+# Overdue training is escalated to the learner's manager after this many days.
+HEARTH_ESCALATION_DAYS = env_int("HEARTH_ESCALATION_DAYS", 7)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -156,7 +160,7 @@ SMTP_OPTIONS = {
 }
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "BACKEND": "core.mail.EmailBackend",
         "OPTIONS": SMTP_OPTIONS,
     }
     if SMTP_HOST
@@ -210,7 +214,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "EnrolmentStatusEnum": "training.models.EnrolmentStatus",
+        "QuestionKindEnum": "training.models.QuestionKind",
+        "ReminderKindEnum": "notifications.models.Kind",
+        "ReminderStatusEnum": "notifications.models.Status",
+    },
 }
 
 # Content Security Policy (Django's built-in): nothing inline, nothing remote.

@@ -1,0 +1,31 @@
+"""Reads for reminders and preferences, scoped through accounts.selectors."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership
+from accounts.selectors import Actor
+from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog
+
+
+def reminders_visible_to(actor: Actor) -> QuerySet[ReminderLog]:
+    """Org admins (and their organisation's keys) see their organisation's reminder log,
+    failures included; everyone sees reminders sent to themselves."""
+    mine = ReminderLog.objects.filter(person_id=actor.user_id) if actor.user_id else None
+    organisation = ReminderLog.objects.filter(organisation_id__in=actor.admin_organisation_ids)
+    queryset = organisation.union(mine) if mine is not None else organisation
+    return ReminderLog.objects.filter(pk__in=queryset.values("pk")).select_related("person")
+
+
+def email_preferences(*, person_id: int) -> list[tuple[str, str, bool, bool]]:
+    """Each kind: (code, label, receiving, mandatory for one of the person's organisations)."""
+    opted_out = set(EmailOptOut.objects.filter(person_id=person_id).values_list("kind", flat=True))
+    organisations = Membership.objects.filter(user_id=person_id).values("organisation_id")
+    mandatory = set(
+        MandatoryKind.objects.filter(organisation_id__in=organisations).values_list(
+            "kind", flat=True
+        )
+    )
+    return [
+        (code, str(label), code in mandatory or code not in opted_out, code in mandatory)
+        for code, label in Kind.choices
+    ]

@@ -1,0 +1,231 @@
+"""Forms for the learner site and the assign page. Business rules stay in services:
+these forms only shape input and carry the services' field errors back to the page."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from accounts.models import Membership, Sector, Team
+from core.errors import HearthError
+from training.models import Module, Question, QuestionKind, Topic
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's GET filters: words in the title or summary, a sector, a topic."""
+
+    q = forms.CharField(
+        label="Search titles and summaries",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "true"}),
+    )
+    sector = forms.ChoiceField(label="Sector", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+
+    def __init__(self, *args: Any, topics: Iterable[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["sector"]).choices = [
+            ("", "All sectors"),
+            *Sector.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [("", "All topics")] + [
+            (topic.slug, topic.name) for topic in topics
+        ]
+
+    def filter(self, modules: QuerySet[Module]) -> QuerySet[Module]:
+        """Narrow already-scoped modules by every filter that is valid; ignore the rest."""
+        if not self.is_bound:
+            return modules
+        self.is_valid()
+        data = self.cleaned_data
+        if words := (data.get("q") or "").strip():
+            modules = modules.filter(
+                Q(current_version__title__icontains=words)
+                | Q(current_version__summary__icontains=words)
+            )
+        if sector := data.get("sector"):
+            modules = modules.filter(sectors__contains=f",{sector},")
+        if topic := data.get("topic"):
+            modules = modules.filter(topics__slug=topic)
+        return modules
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
+
+
+class ModuleChoiceField(forms.ModelChoiceField[Module]):
+    def label_from_instance(self, obj: Module) -> str:
+        return obj.current_version.title if obj.current_version else obj.slug
+
+
+class TeamChoiceField(forms.ModelChoiceField[Team]):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name}, {obj.organisation.name}"
+
+
+class AssignForm(forms.Form):
+    """Assign a module to a team or to chosen people, with a due date or a number of days.
+
+    Choices are limited to what the actor may assign; the service checks scope again and
+    owns the rules (one of team or people, a due date not in the past)."""
+
+    module = ModuleChoiceField(
+        queryset=Module.objects.none(), label="Module", empty_label="Choose a module"
+    )
+    team = TeamChoiceField(
+        queryset=Team.objects.none(),
+        label="A whole team",
+        required=False,
+        empty_label="No team: I will choose people below",
+        help_text="Everyone who is a learner in the team.",
+    )
+    learners = forms.TypedMultipleChoiceField(
+        label="Or choose people",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for no due date, or give a number of days instead.",
+    )
+    due_in_days = forms.IntegerField(
+        label="Or due in this many days",
+        required=False,
+        min_value=1,
+        max_value=730,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="From today, 1 to 730.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        modules: QuerySet[Module],
+        teams: QuerySet[Team],
+        learner_memberships: Sequence[Membership],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(ModuleChoiceField, self.fields["module"]).queryset = modules
+        cast(TeamChoiceField, self.fields["team"]).queryset = teams
+        cast(forms.TypedMultipleChoiceField, self.fields["learners"]).choices = learner_choices(
+            learner_memberships
+        )
+
+    def apply_error(self, error: HearthError) -> None:
+        """Show a service's refusal on the fields it names, or above the form."""
+        if not error.fields:
+            self.add_error(None, error.message)
+            return
+        for name, messages in error.fields.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+def learner_choices(memberships: Iterable[Membership]) -> list[tuple[int, str]]:
+    """One checkbox per person, naming their teams (a person can learn in two teams)."""
+    teams: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for membership in memberships:
+        names.setdefault(membership.user_id, membership.user.full_name)
+        if membership.team is not None:
+            teams.setdefault(membership.user_id, []).append(membership.team.name)
+    return [
+        (user_id, f"{name} ({' and '.join(teams.get(user_id, []))})")
+        for user_id, name in names.items()
+    ]
+
+
+@dataclass(frozen=True)
+class QuizChoice:
+    """One option as the learner sees it: never whether it is correct."""
+
+    id: int
+    text: str
+    checked: bool
+
+
+@dataclass
+class QuizQuestion:
+    """A question as the learner sees it, with their current choices and any errors."""
+
+    key: str
+    number: int
+    text: str
+    multiple: bool
+    instruction: str
+    choices: list[QuizChoice]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def input_name(self) -> str:
+        return f"answer-{self.key}"
+
+    @property
+    def fieldset_id(self) -> str:
+        return f"question-{self.key}"
+
+
+class QuizForm:
+    """The quiz as a form. It reads the learner's choices from POST and carries the scoring
+    service's errors back to each question; it holds no correct answers or explanations."""
+
+    def __init__(self, questions: Sequence[Question], data: QueryDict | None = None) -> None:
+        self.data = data
+        self.non_field_errors: list[str] = []
+        self.questions = [
+            QuizQuestion(
+                key=question.key,
+                number=number,
+                text=question.text,
+                multiple=question.kind == QuestionKind.MULTIPLE,
+                instruction=str(QuestionKind(question.kind).label),
+                choices=[
+                    QuizChoice(
+                        id=choice.pk,
+                        text=choice.text,
+                        checked=str(choice.pk) in self._raw(question.key),
+                    )
+                    for choice in question.choices.all()
+                ],
+            )
+            for number, question in enumerate(questions, start=1)
+        ]
+
+    def _raw(self, key: str) -> list[str]:
+        return self.data.getlist(f"answer-{key}") if self.data is not None else []
+
+    def answers(self) -> dict[str, Any]:
+        """{question key: [choice ids]}; values that are not whole numbers are passed on as
+        they are, so the scoring service explains the problem in its own words."""
+        answers: dict[str, Any] = {}
+        for question in self.questions:
+            raw = self._raw(question.key)
+            try:
+                answers[question.key] = [int(value) for value in raw]
+            except ValueError:
+                answers[question.key] = raw
+        return answers
+
+    def apply_error(self, error: HearthError) -> None:
+        by_key = {question.key: question for question in self.questions}
+        for name, messages in error.fields.items():
+            key = name.removeprefix("answers.")
+            if key in by_key:
+                by_key[key].errors.extend(messages)
+            else:
+                self.non_field_errors.extend(messages)
+        if not error.fields:
+            self.non_field_errors.append(error.message)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.non_field_errors) or any(q.errors for q in self.questions)

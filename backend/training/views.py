@@ -1,0 +1,384 @@
+"""Server-rendered pages: a learner's own learning, the catalogue, and the assign page.
+
+Every page reads through training.selectors and accounts.selectors with the request's
+actor, and writes through training.services. Anything out of scope is a 404, and a
+business rule's refusal is shown on the page, never as a server error.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as format_date
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import actor_from_request, teams_assignable_by
+from core.errors import HearthError, NotFound
+from core.pages import not_found_as_404
+from training import selectors, services
+from training.forms import AssignForm, CatalogueFilterForm, QuizForm
+from training.models import (
+    ACTIVE_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    Module,
+    Question,
+    QuizAttempt,
+)
+from training.scoring import score
+
+
+def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
+    return selectors.own_enrolment_get(actor=actor_from_request(request), enrolment_id=enrolment_id)
+
+
+# My learning
+
+
+@dataclass(frozen=True)
+class LearningItem:
+    """An enrolment as a row of "My learning"."""
+
+    enrolment: Enrolment
+    percent: int
+
+    @property
+    def action(self) -> str:
+        if self.enrolment.status == EnrolmentStatus.COMPLETED:
+            return "Review"
+        if self.enrolment.status == EnrolmentStatus.NOT_STARTED:
+            return "Start"
+        return "Continue"
+
+
+def _items(enrolments: list[Enrolment]) -> list[LearningItem]:
+    return [LearningItem(e, selectors.progress_percent(e)) for e in enrolments]
+
+
+@login_required
+@require_GET
+def my_learning(request: HttpRequest) -> HttpResponse:
+    """What the learner has to do (soonest due first), is doing, and has done."""
+    learning = selectors.my_learning(actor_from_request(request))
+    return render(
+        request,
+        "training/my_learning.html",
+        {
+            "to_do": _items(learning.to_do),
+            "in_progress": _items(learning.in_progress),
+            "completed": _items(learning.completed),
+        },
+    )
+
+
+# Catalogue
+
+
+@dataclass(frozen=True)
+class ModuleCard:
+    module: Module
+    enrolment_id: int | None
+
+
+@login_required
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Modules the learner may take, filtered; each says Continue or offers to start."""
+    actor = actor_from_request(request)
+    form = CatalogueFilterForm(request.GET or None, topics=selectors.topics_visible_to(actor))
+    modules = form.filter(selectors.modules_visible_to(actor))
+    active = selectors.active_enrolment_ids_by_module(actor)
+    cards = [ModuleCard(module, active.get(module.pk)) for module in modules]
+    return render(
+        request,
+        "training/catalogue.html",
+        {"form": form, "cards": cards, "is_filtered": form.is_filtered},
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def module_start(request: HttpRequest, module_id: int) -> HttpResponse:
+    """Start a module (or carry on with the active enrolment in it)."""
+    actor = actor_from_request(request)
+    module = selectors.module_get(actor=actor, module_id=module_id)
+    try:
+        enrolment = services.enrolment_self_enrol(actor=actor, module=module)
+    except NotFound:
+        raise
+    except HearthError as error:
+        messages.error(request, error.message)
+        return redirect("catalogue")
+    return redirect("enrolment", enrolment_id=enrolment.pk)
+
+
+# One enrolment: overview, lessons, quiz and results
+
+
+def _attempts_left(enrolment: Enrolment, max_attempts: int) -> int | None:
+    """None when unlimited."""
+    if not max_attempts:
+        return None
+    made: int = enrolment.attempts_count  # type: ignore[attr-defined]
+    return max(max_attempts - made, 0)
+
+
+def _may_attempt(enrolment: Enrolment, max_attempts: int) -> bool:
+    return enrolment.status in ACTIVE_STATUSES and _attempts_left(enrolment, max_attempts) != 0
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def enrolment_overview(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """A module as the learner works through it: lessons done, where to resume, the quiz."""
+    enrolment = _enrolment(request, enrolment_id)
+    version = selectors.version_with_content(enrolment.version_id)
+    lessons = list(version.lessons.all())
+    done = selectors.done_lesson_ids(enrolment=enrolment)
+    attempts = list(selectors.attempts_of(enrolment=enrolment))
+    return render(
+        request,
+        "training/enrolment.html",
+        {
+            "enrolment": enrolment,
+            "version": version,
+            "percent": selectors.progress_percent(enrolment),
+            "lessons": [(lesson, lesson.pk in done) for lesson in lessons],
+            "resume": selectors.resume_point(enrolment=enrolment),
+            "question_count": len(version.questions.all()),
+            "attempts": attempts,
+            "attempts_left": _attempts_left(enrolment, version.max_attempts),
+            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+            "is_active": enrolment.status in ACTIVE_STATUSES,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def lesson(request: HttpRequest, enrolment_id: int, position: int) -> HttpResponse:
+    """One lesson; marking it done moves on to the next lesson, then the quiz."""
+    enrolment = _enrolment(request, enrolment_id)
+    version = selectors.version_with_content(enrolment.version_id)
+    lessons: list[Lesson] = list(version.lessons.all())
+    index = next((i for i, each in enumerate(lessons) if each.position == position), None)
+    if index is None:
+        raise Http404("No such lesson in this module.")
+    current = lessons[index]
+    previous = lessons[index - 1] if index > 0 else None
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    has_quiz = bool(version.questions.all())
+    quiz_open = has_quiz and not enrolment.quiz_passed  # type: ignore[attr-defined]
+    if following is not None:
+        next_url = reverse("lesson", args=[enrolment.pk, following.position])
+    elif quiz_open and enrolment.status in ACTIVE_STATUSES:
+        next_url = reverse("quiz", args=[enrolment.pk])
+    else:
+        next_url = reverse("enrolment", args=[enrolment.pk])
+
+    error: str | None = None
+    status = 200
+    if request.method == "POST":
+        try:
+            services.lesson_complete(enrolment=enrolment, lesson_id=current.pk)
+        except NotFound:
+            raise
+        except HearthError as refusal:
+            error, status = refusal.message, refusal.status
+        else:
+            return redirect(next_url)
+    return render(
+        request,
+        "training/lesson.html",
+        {
+            "enrolment": enrolment,
+            "version": version,
+            "lesson": current,
+            "lesson_count": len(lessons),
+            "previous": previous,
+            "following": following,
+            "has_quiz": has_quiz,
+            "next_url": next_url,
+            "done": current.pk in selectors.done_lesson_ids(enrolment=enrolment),
+            "is_active": enrolment.status in ACTIVE_STATUSES,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """The quiz: no correct answers or explanations in the page; scored on the server."""
+    enrolment = _enrolment(request, enrolment_id)
+    version = selectors.version_with_content(enrolment.version_id)
+    questions: list[Question] = list(version.questions.all())
+    if not questions:
+        raise Http404("This module has no quiz.")
+    form = QuizForm(questions, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            outcome = services.quiz_submit(enrolment=enrolment, answers=form.answers())
+        except NotFound:
+            raise
+        except HearthError as error:
+            form.apply_error(error)
+            status = error.status
+        else:
+            return redirect("quiz-result", enrolment_id=enrolment.pk, number=outcome.attempt.number)
+    latest = selectors.attempts_of(enrolment=enrolment).last()
+    return render(
+        request,
+        "training/quiz.html",
+        {
+            "enrolment": enrolment,
+            "version": version,
+            "form": form,
+            "attempts_made": enrolment.attempts_count,  # type: ignore[attr-defined]
+            "attempts_left": _attempts_left(enrolment, version.max_attempts),
+            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+            "latest": latest,
+        },
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class QuestionOutcome:
+    """One question of a submitted attempt, with the right answer and why."""
+
+    number: int
+    text: str
+    chosen: list[str]
+    correct_choices: list[str]
+    correct: bool
+    explanation: str
+
+
+def _outcomes(
+    questions: list[Question], attempt: QuizAttempt, pass_mark: int
+) -> list[QuestionOutcome]:
+    result = score(questions, attempt.answers, pass_mark)
+    outcomes = []
+    for number, (question, marked) in enumerate(zip(questions, result.results, strict=True), 1):
+        text_of = {choice.pk: choice.text for choice in question.choices.all()}
+        outcomes.append(
+            QuestionOutcome(
+                number=number,
+                text=question.text,
+                chosen=[text_of[pk] for pk in marked.chosen if pk in text_of],
+                correct_choices=[text_of[pk] for pk in marked.correct_choices],
+                correct=marked.correct,
+                explanation=question.explanation,
+            )
+        )
+    return outcomes
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpResponse:
+    """A submitted attempt: the score, each answer against the right one, and why."""
+    enrolment = _enrolment(request, enrolment_id)
+    attempt = selectors.attempts_of(enrolment=enrolment).filter(number=number).first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    version = selectors.version_with_content(enrolment.version_id)
+    questions: list[Question] = list(version.questions.all())
+    return render(
+        request,
+        "training/quiz_result.html",
+        {
+            "enrolment": enrolment,
+            "version": version,
+            "attempt": attempt,
+            "outcomes": _outcomes(questions, attempt, version.pass_mark),
+            "completed": enrolment.status == EnrolmentStatus.COMPLETED,
+            "attempts_left": _attempts_left(enrolment, version.max_attempts),
+            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+        },
+    )
+
+
+# Assigning training
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _assigned_message(title: str, created: int, already: int, due: datetime.date | None) -> str:
+    due_text = f", due {format_date(due, 'j F Y')}" if due else ""
+    if created:
+        text = f"Assigned “{title}” to {_people(created)}{due_text}."
+    elif already:
+        text = f"Nothing new to assign: everyone chosen already has “{title}”."
+    else:
+        return f"Nobody was assigned “{title}”: there are no learners in that team yet."
+    if created and already:
+        has, keeps = ("has", "keeps") if already == 1 else ("have", "keep")
+        text += f" {_people(already)} already {has} it and {keeps} their current enrolment."
+    return text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def assign(request: HttpRequest) -> HttpResponse:
+    """A manager or org admin assigns a module to a team or to people, with a due date."""
+    actor = actor_from_request(request)
+    teams = teams_assignable_by(actor)
+    if not teams.exists():
+        raise Http404("You do not manage a team.")
+    form = AssignForm(
+        request.POST if request.method == "POST" else None,
+        modules=selectors.modules_visible_to(actor),
+        teams=teams,
+        learner_memberships=list(selectors.learner_memberships_assignable_by(actor)),
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            module: Module = data["module"]
+            try:
+                result = services.enrolment_assign(
+                    actor=actor,
+                    module=module,
+                    team_id=data["team"].pk if data["team"] else None,
+                    learner_ids=data["learners"] or None,
+                    due_date=data["due_date"],
+                    due_in_days=data["due_in_days"],
+                )
+            except NotFound:
+                raise
+            except HearthError as error:
+                form.apply_error(error)
+            else:
+                title = module.current_version.title if module.current_version else module.slug
+                messages.success(
+                    request,
+                    _assigned_message(
+                        title, len(result.created), len(result.already_enrolled), result.due_date
+                    ),
+                )
+                return redirect("assign")
+        status = 400
+    return render(
+        request,
+        "training/assign.html",
+        {"form": form, "learner_field": form["learners"]},
+        status=status,
+    )

@@ -1,0 +1,146 @@
+"""Benchmark: Hearth's reminders (plan, render, send) against a bare smtplib loop.
+
+Both send the same messages to the same SMTP server on loopback (aiosmtpd, a counting
+sink) in the same run: Hearth plans the reminders with SQL, renders each email from its
+templates and sends through Django's email API in batches over one connection; the bare
+loop sends the identical, pre-built messages with smtplib over one connection. Prints
+emails per second and, on a line starting `ours/bare ratio:`, the median of per-round
+ratios of time per email (the limit is 1.5). Run: .venv/bin/python bench/reminders.py
+"""
+
+import datetime
+import smtplib
+import socket
+import time
+from typing import Any
+
+from _setup import django_on_postgres, median_ratio, ms
+
+EMAILS, ROUNDS = 400, 7
+
+
+class CountingSink:
+    """An SMTP handler that accepts and counts; keeps the raw bytes of the first round."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.keep: list[tuple[str, list[str], bytes]] | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.count += 1
+        if self.keep is not None:
+            self.keep.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def build(count: int) -> None:
+    """`count` learners, each with an enrolment due tomorrow, in one team."""
+    from django.utils import timezone
+
+    from accounts.models import Membership, Organisation, Role, Team, User
+    from training.models import Enrolment, EnrolmentSource, Module, ModuleVersion
+
+    organisation = Organisation.objects.create(name="Bench", slug="bench", sector="housing")
+    team = Team.objects.create(organisation=organisation, name="Bench team")
+    users = User.objects.bulk_create(
+        User(email=f"learner{i}@bench.example", full_name=f"Learner {i}") for i in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, organisation=organisation, team=team, role=Role.LEARNER) for u in users
+    )
+    module = Module.objects.create(slug="bench")
+    version = ModuleVersion.objects.create(
+        module=module, number=1, title="Cold homes and health", summary="s", content_hash="x"
+    )
+    Module.objects.filter(pk=module.pk).update(current_version=version)
+    due = timezone.localdate() + datetime.timedelta(days=1)
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            learner=u,
+            module=module,
+            version=version,
+            organisation=organisation,
+            team=team,
+            source=EnrolmentSource.ASSIGNED,
+            due_date=due,
+        )
+        for u in users
+    )
+
+
+def main() -> None:
+    from aiosmtpd.controller import Controller
+
+    sink = CountingSink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with django_on_postgres("reminders"):
+            from django.conf import settings
+
+            from notifications.models import ReminderLog
+            from notifications.planning import plan_daily
+            from notifications.sending import send_pending
+
+            settings.MAILERS = {
+                "default": {
+                    "BACKEND": "core.mail.EmailBackend",
+                    "OPTIONS": {"host": "127.0.0.1", "port": port},
+                }
+            }
+            build(EMAILS)
+
+            def ours() -> float:
+                ReminderLog.objects.all().delete()
+                start = time.perf_counter()
+                plan_daily()
+                report = send_pending()
+                elapsed = time.perf_counter() - start
+                assert report.sent == EMAILS, report
+                return elapsed
+
+            sink.keep = []
+            ours()  # warm-up, and capture the exact messages for the bare loop
+            prebuilt, sink.keep = sink.keep, None
+            assert len(prebuilt) == EMAILS
+
+            def bare() -> float:
+                start = time.perf_counter()
+                with smtplib.SMTP("127.0.0.1", port) as smtp:
+                    for sender, recipients, content in prebuilt:
+                        smtp.sendmail(sender, recipients, content)
+                return time.perf_counter() - start
+
+            bare()
+            ours_times: list[float] = []
+            bare_times: list[float] = []
+            for _ in range(ROUNDS):
+                ours_times.append(ours())
+                bare_times.append(bare())
+            per_email_ours = [t / EMAILS for t in ours_times]
+            per_email_bare = [t / EMAILS for t in bare_times]
+            rate = EMAILS / sorted(ours_times)[len(ours_times) // 2]
+            print(
+                f"reminders: {EMAILS} emails a round, {ROUNDS} interleaved rounds, "
+                f"SMTP sink on 127.0.0.1:{port}"
+            )
+            print(
+                f"hearth: {rate:.0f} emails/s (plan + render + send), "
+                f"median {ms(per_email_ours)} per email"
+            )
+            print(
+                f"bare smtplib loop: {EMAILS / sorted(bare_times)[ROUNDS // 2]:.0f} emails/s, "
+                f"median {ms(per_email_bare)} per email"
+            )
+            print(
+                f"ours/bare ratio: {median_ratio(per_email_ours, per_email_bare):.2f} (limit 1.5)"
+            )
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Sending reminders over SMTP: headers, one connection, 4xx retried, 5xx recorded
+(issue 6, must shows 1 and 4), against a real SMTP server on loopback."""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from notifications.models import Kind, ReminderLog, Status
+from notifications.planning import plan_daily
+from notifications.sending import TemporarySendFailure, send_pending
+from tests.conftest import World
+from tests.support.notifications import due_enrolment, smtp_mailers
+from tests.support.smtp import Mailbox, smtp_server
+from tests.support.training import publish_module
+
+
+@pytest.fixture
+def mailbox(settings: Settings) -> Iterator[Mailbox]:
+    with smtp_server() as (box, port):
+        settings.MAILERS = smtp_mailers(port)
+        settings.SITE_URL = "https://hearth.example.org"
+        yield box
+
+
+def test_each_reminder_is_sent_once_with_unsubscribe_headers_and_both_parts(
+    world: World, mailbox: Mailbox
+) -> None:
+    enrolment = due_enrolment(world.x_learner_a, publish_module(), days=1)
+    plan_daily()
+
+    first = send_pending()
+    second = send_pending()
+
+    assert (first.sent, second.sent) == (1, 0)
+    [message] = mailbox.messages
+    log = ReminderLog.objects.get()
+    assert message["To"] == world.x_learner_a.email
+    assert message["Subject"] == "Training due soon: Damp basics"
+    assert message["Message-ID"] == f"<hearth.reminder.{log.pk}.due_soon@hearth.example.org>"
+    assert message["List-Unsubscribe"].startswith("<https://hearth.example.org/email/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    assert f"https://hearth.example.org/learning/{enrolment.pk}/" in text.get_content()
+    assert "<a href=" in html.get_content()
+    assert log.status == Status.SENT and log.sent_at is not None
+
+
+def test_a_451_is_retried_and_delivered_once(world: World, mailbox: Mailbox) -> None:
+    due_enrolment(world.x_learner_a, publish_module(), days=1)
+    plan_daily()
+    mailbox.scripted_replies.append("451 4.3.0 Try again later")
+
+    with pytest.raises(TemporarySendFailure):
+        send_pending()
+    log = ReminderLog.objects.get()
+    assert (log.status, log.attempts, mailbox.messages) == (Status.PENDING, 1, [])
+    assert log.last_error.startswith("451")
+
+    retry = send_pending()
+
+    log.refresh_from_db()
+    assert retry.sent == 1 and len(mailbox.messages) == 1
+    assert (log.status, log.attempts) == (Status.SENT, 2)
+    assert send_pending().sent == 0 and len(mailbox.messages) == 1
+
+
+def test_a_550_is_recorded_never_retried_and_shown_to_the_org_admin(
+    world: World, mailbox: Mailbox, client_for: Callable[[User], APIClient]
+) -> None:
+    due_enrolment(world.x_learner_a, publish_module(), days=1)
+    due_enrolment(world.x_learner_b, publish_module(slug="other"), days=1)
+    plan_daily()
+    mailbox.scripted_replies.append("550 5.1.1 No such mailbox")
+
+    report = send_pending()
+    again = send_pending()
+
+    failed = ReminderLog.objects.get(status=Status.FAILED)
+    assert (report.sent, report.failed, again.sent, again.failed) == (1, 1, 0, 0)
+    assert failed.last_error.startswith("550") and failed.attempts == 1
+    assert len(mailbox.messages) == 1
+    admin_view = client_for(world.x_admin).get("/api/v1/reminders/", {"status": "failed"})
+    assert [row["id"] for row in admin_view.json()["results"]] == [failed.pk]
+    other_admin = client_for(world.y_admin).get("/api/v1/reminders/", {"status": "failed"})
+    assert other_admin.json()["results"] == []
+    manager = client_for(world.x_manager_a).get("/api/v1/reminders/")
+    assert manager.json()["results"] == []
+
+
+def test_a_dropped_server_defers_everything_for_a_retry(world: World, settings: Settings) -> None:
+    settings.MAILERS = smtp_mailers(1)  # nothing listens on port 1
+    due_enrolment(world.x_learner_a, publish_module(), days=1)
+    plan_daily()
+
+    with pytest.raises(TemporarySendFailure):
+        send_pending()
+
+    assert ReminderLog.objects.get().status == Status.PENDING
+
+
+def test_digest_lists_the_managers_team(world: World, mailbox: Mailbox) -> None:
+    from notifications.planning import plan_weekly_digest
+
+    due_enrolment(world.x_learner_a, publish_module(), days=-3)
+    plan_weekly_digest()
+
+    send_pending()
+
+    digest = next(m for m in mailbox.messages if m["To"] == world.x_manager_a.email)
+    body = digest.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert f"{world.x_learner_a.full_name}: Damp basics" in body.get_content()
+    assert ReminderLog.objects.filter(kind=Kind.DIGEST, status=Status.SENT).count() == 2

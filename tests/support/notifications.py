@@ -1,0 +1,43 @@
+"""Helpers for reminder tests: due enrolments, and Django's mailer pointed at aiosmtpd."""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from training.models import Enrolment, EnrolmentSource, Module
+
+
+def due_enrolment(
+    learner: User,
+    module: Module,
+    *,
+    days: int,
+    team_id: int | None = None,
+    status: str = "not_started",
+) -> Enrolment:
+    """An assigned enrolment due `days` from today (negative: overdue)."""
+    membership = learner.memberships.filter(role="learner").first()
+    assert membership is not None
+    assert module.current_version is not None
+    return Enrolment.objects.create(
+        learner=learner,
+        module=module,
+        version=module.current_version,
+        organisation_id=membership.organisation_id,
+        team_id=team_id or membership.team_id,
+        source=EnrolmentSource.ASSIGNED,
+        status=status,
+        due_date=timezone.localdate() + datetime.timedelta(days=days),
+        completed_at=timezone.now() if status == "completed" else None,
+    )
+
+
+def smtp_mailers(port: int) -> dict[str, dict[str, object]]:
+    """MAILERS for Django's SMTP backend on the loopback test server."""
+    return {
+        "default": {
+            "BACKEND": "core.mail.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
