@@ -7,7 +7,7 @@ line starting `api/sql ratio:` (the limit is 3). Run: .venv/bin/python bench/mat
 import datetime
 import random
 
-from _setup import django_on_postgres, interleaved, median_ratio, ms
+from _setup import analyse, django_on_postgres, interleaved, median_ratio, ms
 
 PEOPLE, COMPETENCIES, ROUNDS = 50, 30, 200
 
@@ -117,11 +117,12 @@ def main() -> None:
         from django.test import Client
 
         team_id, key = build()
+        analyse()
         client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
         url = f"/api/v1/teams/{team_id}/matrix/"
         first = client.get(url)
         assert first.status_code == 200, first.content
-        cells = sum(len(p["cells"]) for p in first.json()["people"])
+        cells = sum(len(p["states"]) for p in first.json()["people"])
 
         def api() -> None:
             response = client.get(url)

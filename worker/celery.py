@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import celeryd_after_setup
 
 ROOT = Path(__file__).resolve().parent.parent
 for entry in (str(ROOT / "backend"), str(ROOT)):
@@ -22,3 +23,11 @@ app = Celery("hearth")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = BEAT_SCHEDULE
+
+
+@celeryd_after_setup.connect
+def _startup_checks(sender: object, instance: object, **kwargs: object) -> None:
+    """Say loudly, as the worker starts, if the machine is missing what certificates need."""
+    from worker.checks import run_startup_checks
+
+    run_startup_checks(app)

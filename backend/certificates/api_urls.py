@@ -1,5 +1,17 @@
 """API routes for certificates, mounted under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from certificates import api
+
+router = SimpleRouter()
+router.register("certificates", api.CertificateViewSet, basename="certificate")
+router.register(
+    "certificate-issue-failures", api.IssueFailureViewSet, basename="certificate-issue-failure"
+)
+
+urlpatterns = [
+    path("verify/<str:code>/", api.VerifyView.as_view(), name="verify"),
+    *router.urls,
+]

@@ -26,7 +26,6 @@ def cell_text(cell: Cell, required: int | None) -> str:
 
 def matrix_data(matrix: Matrix) -> dict[str, Any]:
     """The matrix as plain data for the API (no serializer over many rows)."""
-    column_ids = [competency.pk for competency in matrix.competencies]
     return {
         "team": {"id": matrix.team.pk, "name": matrix.team.name},
         "on": matrix.on.isoformat(),
@@ -34,23 +33,20 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
             {"id": c.pk, "code": c.code, "title": c.title, "domain": c.domain, "level": c.level}
             for c in matrix.competencies
         ],
+        # Each person's cells are arrays aligned with "competencies": states[i], levels[i],
+        # valid_until[i] and required_levels[i] describe competencies[i].
         "people": [
             {
                 "id": person.id,
                 "full_name": person.full_name,
                 "roles": person.roles,
-                "cells": [
-                    {
-                        "competency": competency_id,
-                        "state": cell.state,  # a str enum: JSON writes its value
-                        "level": cell.level,
-                        "valid_until": cell.valid_until.isoformat() if cell.valid_until else None,
-                        "required_level": required,
-                    }
-                    for competency_id, (cell, required) in zip(
-                        column_ids, person.cells, strict=True
-                    )
+                "states": [cell.state for cell, _ in person.cells],  # str enums: JSON values
+                "levels": [cell.level for cell, _ in person.cells],
+                "valid_until": [
+                    cell.valid_until.isoformat() if cell.valid_until else None
+                    for cell, _ in person.cells
                 ],
+                "required_levels": [required for _, required in person.cells],
                 "missing": person.missing,
             }
             for person in matrix.people

@@ -180,7 +180,9 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
     for user_id, full_name, role in members:
         roles_by_person[user_id].add(role)
         names[user_id] = full_name
-    competencies_query = Competency.objects.order_by("code")
+    competencies_query = Competency.objects.order_by("code").only(
+        "id", "framework_id", "code", "title", "domain", "level"
+    )
     if filters.framework:
         competencies_query = competencies_query.filter(framework_id=filters.framework)
     if filters.domain:
@@ -211,27 +213,32 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
     needed_by_person: dict[int, dict[int, int]] = defaultdict(dict)
     for (person_id, competency_id), level in needed.items():
         needed_by_person[person_id][competency_id] = level
-    columns = [(competency.pk, competency.code) for competency in competencies]
+    column_ids = [competency.pk for competency in competencies]
+    position = {competency_id: index for index, competency_id in enumerate(column_ids)}
+    codes = [competency.code for competency in competencies]
     people = []
     for person_id, full_name in names.items():
         person_states = states_by_person.get(person_id, {})
         person_needs = needed_by_person.get(person_id, {})
-        cells = [
-            (person_states.get(competency_id, NOT_ASSESSED), person_needs.get(competency_id))
-            for competency_id, _ in columns
+        states_row = [
+            person_states.get(competency_id, NOT_ASSESSED) for competency_id in column_ids
         ]
-        missing = [
-            code
-            for (competency_id, code), (cell, required) in zip(columns, cells, strict=True)
-            if required is not None and not cell.meets(required)
-        ]
+        needs_row: list[int | None] = [None] * len(column_ids)
+        missing_at = []
+        for competency_id, level in person_needs.items():
+            index = position.get(competency_id)
+            if index is None:
+                continue
+            needs_row[index] = level
+            if not states_row[index].meets(level):
+                missing_at.append(index)
         people.append(
             MatrixPerson(
                 id=person_id,
                 full_name=full_name,
                 roles=sorted(roles_by_person[person_id]),
-                cells=cells,
-                missing=missing,
+                cells=list(zip(states_row, needs_row, strict=True)),
+                missing=[codes[index] for index in sorted(missing_at)],
             )
         )
     if filters.state:

@@ -123,20 +123,20 @@ class RequirementCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class MatrixCellSerializer(serializers.Serializer[Any]):
-    competency = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=State.choices)
-    level = serializers.IntegerField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True)
-    required_level = serializers.IntegerField(allow_null=True)
-
-
 class MatrixPersonSerializer(serializers.Serializer[Any]):
+    """A row of the matrix. The four arrays are aligned with the response's
+    `competencies`: element i of each describes competency i."""
+
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
-    cells = MatrixCellSerializer(many=True)
-    missing = serializers.ListField(child=serializers.CharField())
+    states = serializers.ListField(child=serializers.ChoiceField(choices=State.choices))
+    levels = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    valid_until = serializers.ListField(child=serializers.DateField(allow_null=True))
+    required_levels = serializers.ListField(child=serializers.IntegerField(allow_null=True))
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of required competencies not met."
+    )
 
 
 class MatrixCompetencySerializer(serializers.Serializer[Any]):

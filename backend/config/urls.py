@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("competencies.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("certificates.api_urls")),
+    path("", include("reporting.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("notifications.urls")),
     path("", include("certificates.urls")),
+    path("", include("reporting.urls")),
 ]
 
 handler404 = "config.errors.not_found"

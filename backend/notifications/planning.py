@@ -61,7 +61,8 @@ def _still_in_team() -> Q:
 def _insert(rows: QuerySet[Any], *, kind: str, object_type: str, window: str) -> int:
     """INSERT the candidate rows (r_person, r_organisation, r_object) into the log,
     skipping any that already exist. One statement; returns how many were new."""
-    select, params = rows.values("r_person", "r_organisation", "r_object").query.sql_with_params()
+    candidates = rows.values("r_person", "r_organisation", "r_object").order_by()
+    select, params = candidates.query.sql_with_params()
     table = ReminderLog._meta.db_table
     now = timezone.now()
     # The table name comes from the model and the SELECT from the ORM; values are params.

@@ -7,11 +7,15 @@ back to pending for a retry with backoff; a permanent one (5xx) is recorded as f
 never retried, and shown to the organisation's admins.
 """
 
+import contextlib
 import datetime
+import html as html_text
 import smtplib
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from queue import Empty, Queue
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,9 +34,9 @@ from notifications.models import Kind, ReminderLog, Status
 from notifications.tokens import unsubscribe_token
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 STUCK_AFTER = datetime.timedelta(hours=1)
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     Kind.DUE_SOON: "Training due soon: {title}",
     Kind.OVERDUE: "Training overdue: {title}",
     Kind.ESCALATION: "Overdue in your team: {learner}, {title}",
@@ -101,7 +105,10 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
     competencies_link = site + reverse("my-competencies")
     contexts: dict[int, dict[str, Any]] = {}
     for log in logs:
-        context: dict[str, Any] = {"person": log.person, "site_url": site}
+        context: dict[str, Any] = {
+            "first_name": log.person.get_short_name(),
+            "site_url": site,
+        }
         if log.object_type == "enrolment":
             if log.object_id not in enrolments:
                 continue
@@ -183,8 +190,33 @@ def _digest_contexts(manager_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
+# The values that differ from one email to the next; everything else in a kind's
+# templates is the same for the whole batch.
+MERGE_FIELDS = (
+    "first_name",
+    "title",
+    "due_date",
+    "learner",
+    "link",
+    "code",
+    "valid_until",
+    "unsubscribe_url",
+)
+
+
+def _marker(field: str) -> str:
+    return f"\x1f{field}\x1f"
+
+
 class _Renderer:
-    """Renders one batch's emails; what is the same for every email is worked out once."""
+    """Renders one batch's emails from templates/email/.
+
+    Mail merge: each kind's templates are rendered once per batch with a marker in place
+    of every per-email value, then each email substitutes its values (HTML-escaped in the
+    HTML part). The merge is used for a kind only after it produced exactly what a full
+    render does for the batch's first email; otherwise (and for the digest, whose lists
+    vary) every email is rendered in full.
+    """
 
     def __init__(self, connection: Any) -> None:
         site = _site()
@@ -194,6 +226,7 @@ class _Renderer:
         self.preferences_url = site + reverse("email-preferences")
         self.unsubscribe_url = site + reverse("unsubscribe", args=["TOKEN"]).replace("TOKEN", "{}")
         self.templates: dict[str, tuple[Any, Any]] = {}
+        self.skeletons: dict[str, tuple[str, str] | None] = {}
 
     def _templates(self, kind: str) -> tuple[Any, Any]:
         if kind not in self.templates:
@@ -203,18 +236,47 @@ class _Renderer:
             )
         return self.templates[kind]
 
+    def _full(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
+        text_template, html_template = self._templates(kind)
+        return text_template.render(context), html_template.render(context)
+
+    def _merged(self, skeleton: tuple[str, str], context: dict[str, Any]) -> tuple[str, str]:
+        text, html = skeleton
+        for name in MERGE_FIELDS:
+            marker = _marker(name)
+            value = str(context.get(name, ""))
+            text = text.replace(marker, value)
+            html = html.replace(marker, html_text.escape(value))
+        return text, html
+
+    def _parts(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
+        if kind == Kind.DIGEST or kind not in SUBJECTS:
+            return self._full(kind, context)
+        if kind not in self.skeletons:
+            marked = {**context, **{field: _marker(field) for field in MERGE_FIELDS}}
+            skeleton = self._full(kind, marked)
+            full = self._full(kind, context)
+            self.skeletons[kind] = skeleton if self._merged(skeleton, context) == full else None
+            return full
+        merge = self.skeletons[kind]
+        return self._merged(merge, context) if merge else self._full(kind, context)
+
     def render(self, log: ReminderLog, context: dict[str, Any]) -> ComposedEmail:
         unsubscribe = self.unsubscribe_url.format(
             unsubscribe_token(person_id=log.person_id, kind=log.kind)
         )
-        context = {
-            **context,
-            "unsubscribe_url": unsubscribe,
-            "preferences_url": self.preferences_url,
-        }
-        subject = " ".join(SUBJECTS[Kind(log.kind)].format_map(defaultdict(str, context)).split())
-        text_template, html_template = self._templates(log.kind)
-        text, html = text_template.render(context), html_template.render(context)
+        context["unsubscribe_url"] = unsubscribe
+        context["preferences_url"] = self.preferences_url
+        subject = " ".join(
+            SUBJECTS[log.kind]
+            .format(
+                title=context.get("title", ""),
+                code=context.get("code", ""),
+                learner=context.get("learner", ""),
+            )
+            .split()
+        )
+        text, html = self._parts(log.kind, context)
         headers = {
             "Message-ID": f"<hearth.reminder.{log.pk}.{log.kind}@{self.domain}>",
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -249,13 +311,65 @@ def _smtp_code(error: BaseException) -> int | None:
     return None
 
 
+def _rendered(
+    renderer: _Renderer, logs: list[ReminderLog], contexts: dict[int, dict[str, Any]]
+) -> Iterator[tuple[ReminderLog, ComposedEmail]]:
+    """The batch's emails, rendered in a second thread while this one waits on the SMTP
+    server (waiting releases the interpreter lock), so rendering overlaps sending.
+    Rendering touches no database; an error in it is raised here."""
+    ready: Queue[tuple[ReminderLog, ComposedEmail] | BaseException | None] = Queue(maxsize=64)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for log in logs:
+                if stop.is_set():
+                    return
+                if log.pk in contexts:
+                    ready.put((log, renderer.render(log, contexts[log.pk])))
+        except BaseException as error:
+            ready.put(error)
+        finally:
+            ready.put(None)
+
+    producer = threading.Thread(target=produce, name="reminder-render", daemon=True)
+    producer.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while producer.is_alive():  # let a blocked producer finish
+            with contextlib.suppress(Empty):
+                ready.get(timeout=0.05)
+        producer.join()
+
+
 def send_pending(*, batch_size: int = BATCH_SIZE, only: Iterable[int] | None = None) -> SendReport:
     """Send every pending reminder (or only the given ones), a batch at a time, each batch
     over one SMTP connection. Raises TemporarySendFailure at the end if any must be retried."""
     report = SendReport()
     only_ids = list(only) if only is not None else None
     while ids := _claim(batch_size, only_ids):
-        logs = list(ReminderLog.objects.select_related("person").filter(pk__in=ids).order_by("pk"))
+        logs = list(
+            ReminderLog.objects.select_related("person")
+            .only(
+                "id",
+                "kind",
+                "object_type",
+                "object_id",
+                "window",
+                "context",
+                "person_id",
+                "organisation_id",
+                "person__email",
+                "person__full_name",
+            )
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
         contexts = _contexts(logs)
         sent: list[int] = []
         failed: dict[int, str] = {}
@@ -271,11 +385,9 @@ def send_pending(*, batch_size: int = BATCH_SIZE, only: Iterable[int] | None = N
             deferred.update({log.pk: f"connection: {error}" for log in logs if log.pk in contexts})
         else:
             try:
-                for log in logs:
-                    if log.pk not in contexts or log.pk in deferred:
-                        continue
+                for log, message in _rendered(renderer, logs, contexts):
                     try:
-                        renderer.render(log, contexts[log.pk]).send()
+                        message.send()
                     except (OSError, smtplib.SMTPException) as error:
                         code = _smtp_code(error)
                         if code is not None and 500 <= code < 600:

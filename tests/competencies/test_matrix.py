@@ -19,7 +19,7 @@ from competencies.services import valid_until_for
 from competencies.states import Cell, State
 from tests.conftest import World
 from tests.factories import UserFactory
-from tests.support.competencies import make_framework, require
+from tests.support.competencies import cells_of, make_framework, require
 
 # session, user, actor memberships, the team's members (with the team), competencies,
 # requirements, assessments
@@ -102,7 +102,7 @@ def test_csv_and_api_agree_cell_for_cell(
     assert len(rows) == len(body["people"]) + 1
     for row, person in zip(rows[1:], body["people"], strict=True):
         assert row[0] == person["full_name"]
-        assert row[2:-1] == [_text(cell) for cell in person["cells"]]
+        assert row[2:-1] == [_text(cell) for cell in cells_of(person)]
         assert row[-1] == " ".join(person["missing"])
 
 
@@ -119,11 +119,11 @@ def test_gaps_and_filters(world: World, client_for: Callable[[User], APIClient])
     assert len(required["competencies"]) == 3
     assert {c["level"] for c in level_two["competencies"]} == {2}
     assert all(
-        any(c["state"] == "not_yet_competent" for c in p["cells"]) for p in not_yet["people"]
+        any(c["state"] == "not_yet_competent" for c in cells_of(p)) for p in not_yet["people"]
     )
     for gap in full["gaps"]:
         column = [
-            p["cells"][[c["id"] for c in full["competencies"]].index(gap["competency"])]
+            cells_of(p)[[c["id"] for c in full["competencies"]].index(gap["competency"])]
             for p in full["people"]
         ]
         required_cells = [c for c in column if c["required_level"] is not None]

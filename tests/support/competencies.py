@@ -1,5 +1,7 @@
 """Competency fixtures for tests: a small framework and team requirements."""
 
+from typing import Any
+
 from accounts.models import Team
 from competencies.models import Competency, Domain, Framework, Requirement
 
@@ -28,3 +30,17 @@ def require(team: Team, competencies: list[Competency], role: str = "") -> None:
         Requirement.objects.create(
             team=team, role=role, competency=competency, level=competency.level
         )
+
+
+def cells_of(person: dict[str, Any]) -> list[dict[str, Any]]:
+    """The matrix API's aligned arrays for one person, as one dict per cell."""
+    return [
+        {"state": state, "level": level, "valid_until": until, "required_level": required}
+        for state, level, until, required in zip(
+            person["states"],
+            person["levels"],
+            person["valid_until"],
+            person["required_levels"],
+            strict=True,
+        )
+    ]

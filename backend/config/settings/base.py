@@ -6,6 +6,7 @@ Setting DATABASE_URL, CELERY_BROKER_URL and EMAIL_HOST gives the full mode.
 Every variable is documented in .env.example.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "competencies",
     "notifications",
     "certificates",
+    "reporting",
     "demo",
 ]
 
@@ -127,11 +129,23 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 # Steps run, in order, inside the transaction that completes a module (training.completion).
-HEARTH_COMPLETION_STEPS: list[str] = ["competencies.services.award_for_completion"]
+HEARTH_COMPLETION_STEPS: list[str] = [
+    "competencies.services.award_for_completion",
+    "certificates.services.certificate_create_for_completion",
+]
 # A competency held is "expiring soon" this many days before its last valid day.
 HEARTH_EXPIRING_SOON_DAYS = 60
+# Partnership figures show a count below this as suppressed (ADR 0008).
+HEARTH_SMALL_NUMBER_THRESHOLD = env_int("HEARTH_SMALL_NUMBER_THRESHOLD", 5)
 # Overdue training is escalated to the learner's manager after this many days.
 HEARTH_ESCALATION_DAYS = env_int("HEARTH_ESCALATION_DAYS", 7)
+
+# Certificates (ADR 0006): the number's prefix (HRTH-2026-7KQ4-M2XP), and a test-only hook
+# that slows a render so a test can kill a worker mid-render (leave it unset: 0).
+CERTIFICATE_NUMBER_PREFIX = env_str("CERTIFICATE_NUMBER_PREFIX", "HRTH")
+if not re.fullmatch(r"[A-Z]{2,6}", CERTIFICATE_NUMBER_PREFIX):
+    raise ValueError("CERTIFICATE_NUMBER_PREFIX must be 2 to 6 capital letters, e.g. HRTH")
+CERTIFICATE_TEST_RENDER_DELAY = float(env_str("CERTIFICATE_TEST_RENDER_DELAY", "0") or 0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -216,9 +230,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "training.models.EnrolmentStatus",
+        "CompetencyStateEnum": "competencies.states.State",
         "QuestionKindEnum": "training.models.QuestionKind",
         "ReminderKindEnum": "notifications.models.Kind",
         "ReminderStatusEnum": "notifications.models.Status",
+        "CertificateStatusEnum": "certificates.models.CertificateStatus",
+        "ReportStatusEnum": "reporting.models.ReportStatus",
     },
 }
 

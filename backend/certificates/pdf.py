@@ -1,0 +1,156 @@
+"""Render a certificate to PDF with WeasyPrint, safely and fast.
+
+Safe: WeasyPrint fetches files and URLs for <img>, <link>, @import, url(),
+@font-face, <object> and friends. Every HTML() and CSS() here gets one
+deny-by-default fetcher (`AssetFetcher`) that serves only files inside the bundled
+certificate assets folder (static/certificates/) and refuses everything else, and
+refusal stops the render. Learner-supplied text reaches the template only through
+Django's autoescaping, so it prints as text and never becomes markup.
+
+Fast: a worker process keeps one fetcher, one FontConfiguration and the parsed
+stylesheet for its life (built on first use); the QR code is one SVG path made by
+segno; the layout is plain blocks and absolute positions (no tables, flex or
+columns, which WeasyPrint lays out slowly).
+"""
+
+import functools
+import logging
+import mimetypes
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, path2url
+
+from certificates.models import Certificate
+
+logger = logging.getLogger(__name__)
+
+ASSETS_DIR = Path(settings.BASE_DIR) / "static" / "certificates"
+STYLESHEET = ASSETS_DIR / "certificate.css"
+TEMPLATE = "certificates/certificate.html"
+ALLOWED_SUFFIXES = frozenset({".css", ".svg", ".png", ".ttf", ".otf", ".woff", ".woff2"})
+# PDF/A-2a: an archival PDF (fonts embedded, colour profile, XMP metadata) that is also
+# tagged for screen readers; PDF/A-2 also strips any non-PDF embedded file (ADR 0006).
+PDF_VARIANT = "pdf/a-2a"
+# Q recovers a quarter of the symbol: certificates get printed, copied, folded and
+# photographed, so the code should survive some damage.
+QR_ERROR_LEVEL = "q"
+
+
+class AssetRefused(Exception):
+    """The certificate asked for a resource outside the bundled assets: nothing was fetched."""
+
+
+class AssetFetcher(URLFetcher):
+    """Deny by default: serve only existing files inside one folder, over file:// only.
+
+    No network scheme, no data: URL, no path outside the folder (after resolving
+    "..", symlinks and percent-escapes), no file type other than styles, images and
+    fonts. A refusal is fatal to the render. The last requests are kept in
+    `requests` as (url, allowed) pairs for logs and tests.
+    """
+
+    def __init__(self, *, root: Path) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
+        self.root = root.resolve()
+        self.requests: deque[tuple[str, bool]] = deque(maxlen=200)
+
+    def allowed_path(self, url: str) -> Path | None:
+        """The file a URL names, if it is a bundled asset; None for anything else."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        if parts.query or parts.fragment:
+            return None
+        path = Path(url2pathname(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or path.suffix.lower() not in ALLOWED_SUFFIXES:
+            return None
+        return path if path.is_file() else None
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = self.allowed_path(url)
+        self.requests.append((url, path is not None))
+        if path is None:
+            logger.warning("certificate render refused to fetch %.200r", url)
+            raise AssetRefused(f"Certificates use only bundled assets; refused {url[:200]!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """What a worker keeps for its life: the fetcher, the fonts and the parsed stylesheet."""
+
+    fetcher: AssetFetcher
+    font_config: FontConfiguration
+    stylesheet: CSS
+    base_url: str
+
+    def pdf_from_html(self, html: str) -> bytes:
+        """Any HTML to PDF under the certificate's rules (fetcher, fonts, stylesheet)."""
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        try:
+            pdf = document.write_pdf(
+                stylesheets=[self.stylesheet],
+                font_config=self.font_config,
+                pdf_variant=PDF_VARIANT,
+                attachments=[],
+            )
+        except FatalURLFetchingError as error:
+            # WeasyPrint wraps a refusal in a BaseException; turn it back into an error
+            # the task can record (a BaseException would escape Celery's handling).
+            raise AssetRefused(str(error.__cause__ or error)) from error
+        return cast(bytes, pdf)
+
+
+@functools.cache
+def renderer() -> Renderer:
+    """The process's renderer, built on first use and kept (one per worker process)."""
+    fetcher = AssetFetcher(root=ASSETS_DIR)
+    font_config = FontConfiguration()
+    stylesheet = CSS(url=path2url(STYLESHEET), url_fetcher=fetcher, font_config=font_config)
+    return Renderer(
+        fetcher=fetcher,
+        font_config=font_config,
+        stylesheet=stylesheet,
+        base_url=path2url(str(ASSETS_DIR) + "/"),
+    )
+
+
+def qr_svg(url: str) -> SafeString:
+    """The URL as a QR code: one inline SVG path, sized by the stylesheet."""
+    code = segno.make(url, error=QR_ERROR_LEVEL, micro=False, boost_error=False)
+    svg = code.svg_inline(scale=1, border=0, omitsize=True, svgclass="qr", lineclass=None)
+    # segno's output holds only numbers and our own class name, never the URL's text.
+    return mark_safe(svg)  # noqa: S308
+
+
+def certificate_html(certificate: Certificate) -> str:
+    """The certificate's HTML: every learner-supplied value autoescaped by the template."""
+    context = {
+        "certificate": certificate,
+        "verify_url": certificate.verify_url,
+        "qr_svg": qr_svg(certificate.verify_url),
+        "completed_on": timezone.localdate(certificate.completed_at),
+        "issued_on": timezone.localdate(certificate.issued_at),
+    }
+    return render_to_string(TEMPLATE, context)
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """Render the certificate as an A4 landscape PDF/A with embedded, extractable text."""
+    return renderer().pdf_from_html(certificate_html(certificate))

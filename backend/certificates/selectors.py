@@ -1,0 +1,152 @@
+"""Reads of certificates: scoped through accounts.selectors, except public verification,
+which shows only what is printed on a certificate."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.selectors import Actor, learners_visible_to
+from certificates.identifiers import normalise_code
+from certificates.models import Certificate, CertificateIssueFailure
+from core.errors import NotFound
+from training.models import Enrolment, EnrolmentStatus
+
+
+def certificates_visible_to(actor: Actor) -> QuerySet[Certificate]:
+    """Certificates of every learner in scope: one's own, a manager's teams', an org
+    admin's (or API key's) organisation's. Newest first."""
+    return (
+        Certificate.objects.filter(learner__in=learners_visible_to(actor))
+        .select_related("superseded_by")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificate_get(*, actor: Actor, certificate_id: int) -> Certificate:
+    """A certificate in the actor's scope; anything else is not found."""
+    certificate = certificates_visible_to(actor).filter(pk=certificate_id).first()
+    if certificate is None:
+        raise NotFound("No such certificate.")
+    return certificate
+
+
+def certificates_of(actor: Actor) -> QuerySet[Certificate]:
+    """The actor's own certificates (none for an API key), newest first."""
+    if actor.user_id is None:
+        return Certificate.objects.none()
+    return (
+        Certificate.objects.filter(learner_id=actor.user_id)
+        .select_related("superseded_by")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificates_of_others_visible_to(actor: Actor) -> QuerySet[Certificate]:
+    """Other people's certificates in scope (a manager's teams, an admin's organisation)."""
+    queryset = certificates_visible_to(actor)
+    if actor.user_id is not None:
+        queryset = queryset.exclude(learner_id=actor.user_id)
+    return queryset
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What /verify/ may say: the certificate's printed face and whether it stands. Built
+    field by field so nothing else (email, ids, reasons) can leak onto the page."""
+
+    status: str
+    number: str
+    learner_name: str
+    module_title: str
+    module_version: int
+    organisation_name: str
+    competencies: list[dict[str, str]]
+    completed_on: datetime.date
+    issued_on: datetime.date
+    revoked_on: datetime.date | None
+    superseded_on: datetime.date | None
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def verification_get(*, code: str) -> Verification:
+    """The public verification of a /verify/ code. An impossible or unknown code is not
+    found (the same answer either way)."""
+    normalised = normalise_code(code)
+    certificate = (
+        Certificate.objects.filter(verification_code=normalised).first() if normalised else None
+    )
+    if certificate is None:
+        raise NotFound("No certificate has this code.")
+    return Verification(
+        status=certificate.status,
+        number=certificate.number,
+        learner_name=certificate.learner_name,
+        module_title=certificate.module_title,
+        module_version=certificate.module_version,
+        organisation_name=certificate.organisation_name,
+        competencies=[
+            {"code": str(line["code"]), "title": str(line["title"])}
+            for line in certificate.competencies
+        ],
+        completed_on=timezone.localdate(certificate.completed_at),
+        issued_on=timezone.localdate(certificate.issued_at),
+        revoked_on=_local_date(certificate.revoked_at),
+        superseded_on=_local_date(certificate.superseded_at),
+    )
+
+
+def _issued(enrolment: Any) -> Exists:
+    """The enrolment has an issued current certificate: PDF stored and its email sent (or
+    revoked before it could be)."""
+    return Exists(
+        Certificate.objects.filter(enrolment=enrolment, superseded_at__isnull=True)
+        .exclude(pdf="")
+        .filter(Q(email_sent_at__isnull=False) | Q(revoked_at__isnull=False))
+    )
+
+
+def issue_failures_open() -> QuerySet[CertificateIssueFailure]:
+    """Failed issue jobs whose enrolment still has no issued certificate, oldest first."""
+    return CertificateIssueFailure.objects.exclude(_issued(OuterRef("enrolment"))).order_by(
+        "failed_at", "pk"
+    )
+
+
+def issue_failures_visible_to(actor: Actor) -> QuerySet[CertificateIssueFailure]:
+    """Open issue failures an org admin (or key) can see and run again: their
+    organisations' learners only. Managers and learners see none."""
+    if not actor.is_org_admin:
+        return CertificateIssueFailure.objects.none()
+    return (
+        issue_failures_open()
+        .filter(learner__in=learners_visible_to(actor))
+        .select_related("learner", "enrolment__version")
+        .order_by("-failed_at", "-pk")
+    )
+
+
+def issue_failure_get(*, actor: Actor, failure_id: int) -> CertificateIssueFailure:
+    failure = issue_failures_visible_to(actor).filter(pk=failure_id).first()
+    if failure is None:
+        raise NotFound("No such failed certificate.")
+    return failure
+
+
+def enrolments_awaiting_certificate(
+    *, completed_before: datetime.datetime | None = None
+) -> QuerySet[Enrolment]:
+    """Completed enrolments whose certificate is not issued (no record, no PDF or no email),
+    e.g. because the broker was down when they completed. Those completed in the last ten
+    minutes are left to their own job."""
+    before = completed_before or timezone.now() - datetime.timedelta(minutes=10)
+    return (
+        Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED, completed_at__lt=before)
+        .exclude(_issued(OuterRef("pk")))
+        .order_by("completed_at", "pk")
+    )

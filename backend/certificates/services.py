@@ -1,0 +1,378 @@
+"""Every write to certificates goes through these functions.
+
+Issuing is exactly once by construction (ADR 0006): the database allows one current
+certificate per enrolment; its PDF is rendered under the certificate's row lock into
+one file named by its number; and its email is claimed under the same lock, in the
+same transaction, before it is sent. Each step checks what is already done, so the
+job may run twice, three times at once, or again after a worker was killed, and still
+ends with one certificate, one PDF and one email.
+"""
+
+import logging
+import time
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.selectors import Actor
+from certificates.identifiers import new_certificate_number, new_verification_code
+from certificates.models import (
+    Certificate,
+    CertificateIssueFailure,
+    CertificateStatus,
+    certificate_pdf_path,
+)
+from competencies.selectors import competencies_evidenced_by
+from core.errors import Conflict, HearthError
+from training.models import Enrolment, EnrolmentStatus
+
+logger = logging.getLogger(__name__)
+
+NEW_NUMBER_ATTEMPTS = 5
+REASON_MAX_LENGTH = 500
+
+
+def certificate_create_for_completion(*, enrolment: Enrolment) -> Certificate:
+    """Completion step: record the certificate (its face, number and verification code)
+    in the completing transaction, and render, store and email it once that commits.
+
+    The job is enqueued only after commit, so a rolled-back completion issues nothing.
+    If the broker cannot take it, the completion and its certificate record still stand:
+    the error is logged and `retry_failed_certificates` finds certificates left without
+    a PDF.
+    """
+    from certificates.tasks import issue_certificate
+
+    certificate = certificate_get_or_create(enrolment=enrolment)
+    transaction.on_commit(partial(issue_certificate.delay, enrolment.pk), robust=True)
+    return certificate
+
+
+# --- issuing: row, PDF, email -------------------------------------------------------------
+
+
+def _face_of(enrolment: Enrolment) -> dict[str, object]:
+    """What the certificate will say, copied from the records now."""
+    organisation = enrolment.organisation
+    return {
+        "learner": enrolment.learner,
+        "module_id": enrolment.module_id,
+        "organisation": organisation,
+        "learner_name": enrolment.learner.full_name,
+        "module_title": enrolment.version.title,
+        "module_version": enrolment.version.number,
+        "learning_minutes": enrolment.version.estimated_minutes,
+        "organisation_name": organisation.name if organisation else "",
+        "competencies": [
+            {"code": competency.code, "title": competency.title}
+            for competency in competencies_evidenced_by(module_id=enrolment.module_id)
+        ],
+        "completed_at": enrolment.completed_at,
+    }
+
+
+def _current(enrolment_id: int) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(enrolment_id=enrolment_id, superseded_at__isnull=True)
+
+
+def certificate_get_or_create(*, enrolment: Enrolment) -> Certificate:
+    """The completed enrolment's current certificate, created with a new number and code
+    if there is none. The database allows one current certificate per enrolment, so a
+    second is impossible: whoever loses the race gets the winner's."""
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise Conflict("Only a completed enrolment has a certificate.")
+    if existing := _current(enrolment.pk).first():
+        return existing
+    issued_at = timezone.now()
+    for _ in range(NEW_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    enrolment=enrolment,
+                    number=new_certificate_number(year=issued_at.year),
+                    verification_code=new_verification_code(),
+                    issued_at=issued_at,
+                    **_face_of(enrolment),
+                )
+        except IntegrityError:
+            # Another job made it first (use theirs), or a random number or code collided
+            # (draw again).
+            if existing := _current(enrolment.pk).first():
+                return existing
+    raise IntegrityError(f"could not draw a free certificate number for enrolment {enrolment.pk}")
+
+
+def _pdf_render_and_store(certificate: Certificate) -> None:
+    """Render the PDF and store it under the certificate's one file name (from its number),
+    replacing any file a job killed before it committed left there."""
+    logger.info("rendering certificate %s", certificate.number)
+    if settings.CERTIFICATE_TEST_RENDER_DELAY:
+        time.sleep(settings.CERTIFICATE_TEST_RENDER_DELAY)  # test-only hook (ADR 0006)
+    from certificates.pdf import certificate_pdf  # WeasyPrint loads only where it renders
+
+    pdf = certificate_pdf(certificate)
+    name, storage = str(certificate.pdf.name), certificate.pdf.storage
+    storage.delete(name)  # nothing there unless a killed job left it
+    stored = storage.save(name, ContentFile(pdf))
+    if stored != name:
+        raise OSError(f"storage stored {stored!r} instead of {name!r}")
+
+
+@transaction.atomic
+def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None:
+    """Under the current certificate's row lock, in one transaction: render and store its
+    PDF if it has none, and claim its "certificate ready" email if not yet sent. Returns
+    the certificate and whether this call claimed the email (and so must send it), or
+    None if the enrolment has no certificate yet.
+
+    The row is updated before the render and the file is stored before the commit, so
+    the database says "stored" only once it is. A job running at the same time waits on
+    the lock and then finds everything done. A job killed mid-render rolls back: at
+    worst it leaves a file at the certificate's file name, which the next run replaces.
+    """
+    certificate = (
+        _current(enrolment_id).select_for_update(of=("self",)).select_related("learner").first()
+    )
+    if certificate is None:
+        return None
+    changed = []
+    render = not certificate.pdf
+    if render:
+        certificate.pdf.name = certificate_pdf_path(certificate, "")
+        changed.append("pdf")
+    # Under the row lock this check-then-set is a claim: no other job reads the row until
+    # this transaction commits with email_sent_at set.
+    email_claimed = (
+        certificate.email_sent_at is None and certificate.status == CertificateStatus.CURRENT
+    )
+    if email_claimed:
+        certificate.email_sent_at = timezone.now()
+        changed.append("email_sent_at")
+    if changed:
+        certificate.save(update_fields=changed)
+    if render:
+        _pdf_render_and_store(certificate)
+    return certificate, email_claimed
+
+
+def certificate_email_send(*, certificate: Certificate) -> None:
+    """Send the "certificate ready" email whose claim this job holds; if sending fails,
+    release the claim (so the retry sends it) and raise."""
+    learner = certificate.learner
+    context = {
+        "certificate": certificate,
+        "first_name": learner.get_short_name(),
+        "link": settings.SITE_URL + reverse("certificate", args=[certificate.pk]),
+        "verify_url": certificate.verify_url,
+    }
+    subject = " ".join(f"Your Hearth certificate: {certificate.module_title}".split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/certificate_ready.txt", context),
+        to=[learner.email],
+    )
+    message.attach_alternative(
+        render_to_string("email/certificate_ready.html", context), "text/html"
+    )
+    try:
+        message.send()
+    except Exception:
+        Certificate.objects.filter(
+            pk=certificate.pk, email_sent_at=certificate.email_sent_at
+        ).update(email_sent_at=None)
+        raise
+    logger.info("certificate %s emailed to learner %s", certificate.number, learner.pk)
+
+
+def certificate_issue(*, enrolment_id: int) -> Certificate | None:
+    """Issue a completed enrolment's certificate exactly once: one current certificate (the
+    database refuses a second), one stored PDF, one email. Safe to run again at any
+    point, or several times at once (a recorded failure is then no longer open). None if
+    the enrolment is not completed."""
+    prepared = certificate_prepare(enrolment_id=enrolment_id)
+    if prepared is None:
+        # Completed without a certificate record (before certificates existed, say).
+        enrolment = (
+            Enrolment.objects.select_related("learner", "version", "organisation")
+            .filter(pk=enrolment_id, status=EnrolmentStatus.COMPLETED)
+            .first()
+        )
+        if enrolment is None:
+            logger.warning("no certificate for enrolment %s: not completed", enrolment_id)
+            return None
+        certificate_get_or_create(enrolment=enrolment)
+        prepared = certificate_prepare(enrolment_id=enrolment_id)
+        if prepared is None:
+            raise Conflict(f"the certificate of enrolment {enrolment_id} vanished")
+    certificate, email_claimed = prepared
+    if email_claimed:
+        certificate_email_send(certificate=certificate)
+    return certificate
+
+
+# --- failures that exhausted their retries --------------------------------------------------
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:REASON_MAX_LENGTH]
+
+
+@transaction.atomic
+def certificate_issue_failed(*, enrolment_id: int, error: BaseException) -> None:
+    """Record that an enrolment's issue job gave up, so org admins see it and can run it
+    again; it stays open until the enrolment's certificate is issued."""
+    enrolment = Enrolment.objects.filter(pk=enrolment_id).first()
+    if enrolment is None:
+        return
+    failure, created = CertificateIssueFailure.objects.select_for_update().get_or_create(
+        enrolment=enrolment,
+        defaults={
+            "learner_id": enrolment.learner_id,
+            "organisation_id": enrolment.organisation_id,
+            "error": _describe(error),
+        },
+    )
+    if not created:
+        failure.error = _describe(error)
+        failure.failures += 1
+        failure.failed_at = timezone.now()
+        failure.save(update_fields=["error", "failures", "failed_at"])
+    logger.error("certificate for enrolment %s not issued: %s", enrolment_id, _describe(error))
+
+
+@transaction.atomic
+def certificate_issue_retry(*, actor: Actor, failure: CertificateIssueFailure) -> None:
+    """An org admin (or a read-write key) runs a failed issue job again."""
+    from certificates.tasks import issue_certificate
+
+    if not actor.is_org_admin:
+        raise HearthError("Only an organisation admin can do this.", code="forbidden", status=403)
+    if not actor.can_write:
+        raise HearthError("This API key is read-only.", code="read_only", status=403)
+    failure.retried_at = timezone.now()
+    failure.save(update_fields=["retried_at"])
+    transaction.on_commit(partial(issue_certificate.delay, failure.enrolment_id), robust=True)
+
+
+@transaction.atomic
+def certificate_issues_retry(*, enrolment_ids: list[int]) -> None:
+    """Run the issue job again for these enrolments (the retry command's step): their open
+    failures are marked as retried, and the jobs are enqueued after commit."""
+    from certificates.tasks import issue_certificate
+
+    CertificateIssueFailure.objects.filter(enrolment_id__in=enrolment_ids).update(
+        retried_at=timezone.now()
+    )
+    for enrolment_id in enrolment_ids:
+        transaction.on_commit(partial(issue_certificate.delay, enrolment_id))
+
+
+# --- revoking and reissuing (org admins) ---------------------------------------------------
+
+
+def _require_issuer_admin(actor: Actor, certificate: Certificate) -> None:
+    """Revoking and reissuing are for a signed-in admin of the certificate's organisation."""
+    if actor.is_api_key or actor.user_id is None:
+        raise HearthError(
+            "Revoking and reissuing certificates needs a signed-in organisation admin.",
+            code="person_required",
+            status=403,
+        )
+    if certificate.organisation_id not in actor.admin_organisation_ids:
+        raise HearthError(
+            "Only an admin of the organisation named on the certificate can do this.",
+            code="forbidden",
+            status=403,
+        )
+
+
+def _clean_reason(reason: str) -> str:
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise HearthError("Give a reason.", fields={"reason": ["Say why."]})
+    if len(cleaned) > REASON_MAX_LENGTH:
+        raise HearthError(
+            "The reason is too long.",
+            fields={"reason": [f"At most {REASON_MAX_LENGTH} characters."]},
+        )
+    return cleaned
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    """An org admin revokes a certificate with a reason; /verify/ then says it is revoked
+    and when. Revocation is final (ADR 0006)."""
+    _require_issuer_admin(actor, certificate)
+    cleaned = _clean_reason(reason)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise Conflict("This certificate is already revoked.")
+    locked.revoked_at = timezone.now()
+    locked.revoked_reason = cleaned
+    locked.revoked_by_id = actor.user_id
+    locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    logger.info("certificate %s revoked by user %s", locked.number, actor.user_id)
+    return locked
+
+
+@transaction.atomic
+def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    """An org admin replaces a current certificate (after a name change, say): a new number
+    and code with the learner's and organisation's names as they are now, the same
+    achievement (module, version, competencies, completion date). The old one is
+    superseded; its /verify/ page says so. The new PDF and email follow after commit."""
+    from certificates.tasks import issue_certificate
+
+    _require_issuer_admin(actor, certificate)
+    cleaned = _clean_reason(reason)
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("learner", "organisation")
+        .get(pk=certificate.pk)
+    )
+    if old.superseded_at is not None:
+        raise Conflict("This certificate has already been replaced; reissue the newer one.")
+    if old.revoked_at is not None:
+        raise Conflict("A revoked certificate cannot be reissued.")
+    now = timezone.now()
+    old.superseded_at = now
+    old.save(update_fields=["superseded_at"])
+    for _ in range(NEW_NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                new = Certificate.objects.create(
+                    enrolment_id=old.enrolment_id,
+                    learner_id=old.learner_id,
+                    module_id=old.module_id,
+                    organisation=old.organisation,
+                    number=new_certificate_number(year=now.year),
+                    verification_code=new_verification_code(),
+                    learner_name=old.learner.full_name,
+                    module_title=old.module_title,
+                    module_version=old.module_version,
+                    learning_minutes=old.learning_minutes,
+                    organisation_name=old.organisation.name
+                    if old.organisation
+                    else old.organisation_name,
+                    competencies=old.competencies,
+                    completed_at=old.completed_at,
+                    issued_at=now,
+                    issued_by_id=actor.user_id,
+                    supersedes=old,
+                    reissue_reason=cleaned,
+                )
+        except IntegrityError:
+            continue  # a random number or code collided; draw again
+        break
+    else:
+        raise IntegrityError("could not draw a free certificate number")
+    transaction.on_commit(partial(issue_certificate.delay, new.enrolment_id), robust=True)
+    logger.info("certificate %s reissued as %s by user %s", old.number, new.number, actor.user_id)
+    return new

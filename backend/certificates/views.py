@@ -1,0 +1,218 @@
+"""Server-rendered pages: a person's certificates (and their teams' or organisation's),
+one certificate with its PDF, revoking and reissuing, and public verification.
+
+Pages read through certificates.selectors with the request's actor and write
+through certificates.services. Anything out of scope is a 404; a business rule's
+refusal is shown on the page, never as a server error.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import Actor, actor_from_request
+from certificates import selectors, services
+from certificates.forms import ReasonForm
+from certificates.models import Certificate
+from certificates.throttling import verification_allowed
+from core.errors import HearthError, NotFound
+
+View = Callable[..., HttpResponseBase]
+PAGE_SIZE = 50
+REVOKE_HELP = "Say why, for the record. The certificate's check page will say it was revoked."
+REISSUE_HELP = (
+    "For example, a change of name. The new certificate uses the person's name as it is now "
+    "and gets a new number; this one will show as replaced."
+)
+
+
+def not_found_as_404(view: View) -> View:
+    """Show the 404 page for anything absent or out of scope (never say which)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+
+    return wrapper
+
+
+def _revoke_form(data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix="revoke", label="Reason for revoking", help_text=REVOKE_HELP)
+
+
+def _reissue_form(data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix="reissue", label="Reason for reissuing", help_text=REISSUE_HELP)
+
+
+def _can_manage(actor: Actor, certificate: Certificate) -> bool:
+    return actor.user_id is not None and certificate.organisation_id in actor.admin_organisation_ids
+
+
+@login_required
+@require_GET
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    """Your certificates; for managers and org admins, their people's too, and for org
+    admins any certificate that could not be issued."""
+    actor = actor_from_request(request)
+    others = None
+    if actor.is_manager or actor.is_org_admin:
+        paginator = Paginator(selectors.certificates_of_others_visible_to(actor), PAGE_SIZE)
+        others = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/list.html",
+        {
+            "own": list(selectors.certificates_of(actor)),
+            "others": others,
+            "others_heading": "Your organisation's certificates"
+            if actor.is_org_admin
+            else "Your teams' certificates",
+            "failures": list(selectors.issue_failures_visible_to(actor)[:PAGE_SIZE]),
+        },
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    certificate: Certificate,
+    *,
+    revoke_form: ReasonForm | None = None,
+    reissue_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = actor_from_request(request)
+    return render(
+        request,
+        "certificates/detail.html",
+        {
+            "certificate": certificate,
+            "is_own": certificate.learner_id == actor.user_id,
+            "can_manage": _can_manage(actor, certificate),
+            "revoke_form": revoke_form or _revoke_form(),
+            "reissue_form": reissue_form or _reissue_form(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """One certificate: what it says, its status, the PDF, and an admin's actions."""
+    actor = actor_from_request(request)
+    return _detail(request, selectors.certificate_get(actor=actor, certificate_id=certificate_id))
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def certificate_pdf(request: HttpRequest, certificate_id: int) -> FileResponse:
+    """Download the PDF: signed in and in scope, like the certificate itself."""
+    actor = actor_from_request(request)
+    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    if not certificate.pdf:
+        raise Http404("The PDF is still being prepared.")
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """An org admin revokes the certificate with a reason."""
+    actor = actor_from_request(request)
+    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    form = _revoke_form(request.POST)
+    if not form.is_valid():
+        return _detail(request, certificate, revoke_form=form, status=400)
+    try:
+        services.certificate_revoke(
+            actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except NotFound:
+        raise
+    except HearthError as refusal:
+        form.add_error("reason" if refusal.fields else None, refusal.message)
+        return _detail(request, certificate, revoke_form=form, status=refusal.status)
+    messages.success(request, f"Certificate {certificate.number} is revoked.")
+    return redirect("certificate", certificate_id=certificate.pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """An org admin replaces the certificate with a new one."""
+    actor = actor_from_request(request)
+    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    form = _reissue_form(request.POST)
+    if not form.is_valid():
+        return _detail(request, certificate, reissue_form=form, status=400)
+    try:
+        new = services.certificate_reissue(
+            actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except NotFound:
+        raise
+    except HearthError as refusal:
+        form.add_error("reason" if refusal.fields else None, refusal.message)
+        return _detail(request, certificate, reissue_form=form, status=refusal.status)
+    messages.success(
+        request, f"Certificate {new.number} replaces {certificate.number}. Its PDF is on its way."
+    )
+    return redirect("certificate", certificate_id=new.pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def issue_failure_retry(request: HttpRequest, failure_id: int) -> HttpResponse:
+    """An org admin runs a failed issue job again."""
+    actor = actor_from_request(request)
+    failure = selectors.issue_failure_get(actor=actor, failure_id=failure_id)
+    try:
+        services.certificate_issue_retry(actor=actor, failure=failure)
+    except NotFound:
+        raise
+    except HearthError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, f"Trying again to issue {failure.learner.full_name}'s certificate."
+        )
+    return redirect("certificates")
+
+
+@never_cache
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: is this certificate genuine and current? Shows only what is printed on it.
+    Rate-limited per client address; no sign-in."""
+    allowed, wait = verification_allowed(request)
+    if not allowed:
+        response = render(request, "certificates/verify_limited.html", status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        verification = selectors.verification_get(code=code)
+    except NotFound:
+        return render(request, "certificates/verify.html", {"verification": None}, status=404)
+    return render(request, "certificates/verify.html", {"verification": verification})

@@ -1,0 +1,652 @@
+"""The statistics API: completion and competency figures for an organisation (or a
+manager's teams) and for a partnership, the indicator report, and its PDF.
+
+Each view validates its parameters, resolves scope through reporting.selectors (404
+outside it), asks one selector for the figures, and answers JSON or CSV (`?format=csv`
+or `Accept: text/csv`) with an exact ETag and Last-Modified, or 304 (reporting.conditional).
+"""
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from accounts.selectors import actor_from_request
+from core.errors import Conflict, NotFound
+from reporting import competency_figures, completions, selectors, serializers, services
+from reporting.conditional import conditional_response, query_signature
+from reporting.groups import parse_group_by
+from reporting.indicators import Quarter, check_quarter, indicator_report
+from reporting.models import IndicatorReport, ReportStatus
+from reporting.renderers import FiguresCSVRenderer
+from reporting.tables import Table
+
+CONDITIONAL_HEADERS = [
+    OpenApiParameter(
+        "If-None-Match",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="An ETag from an earlier response: 304 if the figures are unchanged.",
+    ),
+    OpenApiParameter(
+        "If-Modified-Since",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description="An HTTP date: 304 if the figures have not changed since.",
+    ),
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=["json", "csv"],
+        description="csv for the same figures as CSV (or send Accept: text/csv).",
+    ),
+    OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="A hash of this exact response: send it back as If-None-Match.",
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="When this response's figures last changed.",
+    ),
+]
+NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current (no body).")
+CSV_RESPONSE = OpenApiResponse(
+    OpenApiTypes.STR,
+    description=(
+        "The same figures as CSV: a `row` column (group or total), the group's columns, "
+        'the figures ("suppressed" where suppressed) and `suppressed_figures`.'
+    ),
+)
+
+COMPLETIONS_EXAMPLE = OpenApiExample(
+    "Completions by module and month",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "scope": {"kind": "organisation", "organisations": [3], "teams": []},
+        "on": "2026-11-23",
+        "period_basis": "enrolment_created",
+        "filters": {
+            "from": "2026-01-01",
+            "to": "2026-06-30",
+            "module": None,
+            "team": None,
+            "sector": None,
+            "organisation": None,
+        },
+        "suppression": None,
+        "group_by": ["module", "month"],
+        "rows": [
+            {
+                "module_id": 12,
+                "module": "Spotting hazards with the HHSRS",
+                "month": "2026-03",
+                "enrolled": 40,
+                "started": 31,
+                "completed": 24,
+                "overdue": 3,
+                "completion_rate": 60.0,
+                "suppressed": False,
+                "suppressed_figures": [],
+            }
+        ],
+        "totals": {
+            "enrolled": 40,
+            "started": 31,
+            "completed": 24,
+            "overdue": 3,
+            "completion_rate": 60.0,
+            "suppressed": False,
+            "suppressed_figures": [],
+        },
+    },
+)
+COMPLETIONS_CSV_EXAMPLE = OpenApiExample(
+    "Completions by module as CSV",
+    response_only=True,
+    status_codes=["200"],
+    media_type="text/csv",
+    value=(
+        "row,module_id,module,enrolled,started,completed,overdue,completion_rate,"
+        "suppressed_figures\r\n"
+        "group,12,Spotting hazards with the HHSRS,40,31,24,3,60.0,\r\n"
+        "total,,,40,31,24,3,60.0,\r\n"
+    ),
+)
+PARTNERSHIP_COMPLETIONS_EXAMPLE = OpenApiExample(
+    "Completions by organisation, one suppressed",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "scope": {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}},
+        "on": "2026-11-23",
+        "period_basis": "enrolment_created",
+        "filters": {
+            "from": None,
+            "to": None,
+            "module": None,
+            "team": None,
+            "sector": None,
+            "organisation": None,
+        },
+        "suppression": {"threshold": 5},
+        "group_by": ["organisation"],
+        "rows": [
+            {
+                "organisation_id": 1,
+                "organisation": "Brookfield Housing Association",
+                "enrolled": 52,
+                "started": 40,
+                "completed": None,
+                "overdue": None,
+                "completion_rate": None,
+                "suppressed": True,
+                "suppressed_figures": ["completed", "overdue", "completion_rate"],
+            }
+        ],
+        "totals": {
+            "enrolled": 130,
+            "started": 101,
+            "completed": 77,
+            "overdue": 9,
+            "completion_rate": 59.2,
+            "suppressed": False,
+            "suppressed_figures": [],
+        },
+    },
+)
+COMPETENCIES_EXAMPLE = OpenApiExample(
+    "Competency attainment by competency",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "scope": {"kind": "organisation", "organisations": [3], "teams": []},
+        "on": "2026-11-23",
+        "expiring_soon_days": 60,
+        "filters": {
+            "competency": None,
+            "domain": "act",
+            "level": None,
+            "team": None,
+            "sector": None,
+            "organisation": None,
+        },
+        "suppression": None,
+        "group_by": ["competency"],
+        "rows": [
+            {
+                "competency_id": 8,
+                "competency_code": "ACT-1",
+                "competency": "Signpost to the right service",
+                "domain": "act",
+                "level": 1,
+                "competent": 18,
+                "expiring_soon": 4,
+                "expired": 2,
+                "not_yet_competent": 1,
+                "required": 25,
+                "required_and_met": 21,
+                "suppressed": False,
+                "suppressed_figures": [],
+            }
+        ],
+        "totals": {
+            "competent": 18,
+            "expiring_soon": 4,
+            "expired": 2,
+            "not_yet_competent": 1,
+            "required": 25,
+            "required_and_met": 21,
+            "suppressed": False,
+            "suppressed_figures": [],
+        },
+    },
+)
+INDICATORS_EXAMPLE = OpenApiExample(
+    "A partnership's indicators for 2026-Q3",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "scope": {"kind": "partnership", "id": 1, "name": "Castleford"},
+        "quarter": "2026-Q3",
+        "period": {"from": "2026-07-01", "to": "2026-09-30"},
+        "previous_quarter": "2026-Q2",
+        "year_before": "2025-Q3",
+        "members": {"organisations": 3, "sectors": 3},
+        "suppression": {"threshold": 5},
+        "indicators": [
+            {
+                "code": "signposting",
+                "label": "Improved signposting",
+                "figures": [
+                    {
+                        "figure": "competencies_attained",
+                        "label": "Competencies attained",
+                        "value": 14,
+                        "previous_quarter": 9,
+                        "change": 5,
+                        "year_before": None,
+                        "year_on_year_change": None,
+                        "suppressed": True,
+                        "suppressed_figures": ["year_before", "year_on_year_change"],
+                    }
+                ],
+            }
+        ],
+    },
+)
+INDICATORS_CSV_EXAMPLE = OpenApiExample(
+    "Indicators as CSV",
+    response_only=True,
+    status_codes=["200"],
+    media_type="text/csv",
+    value=(
+        "indicator,indicator_label,figure,figure_label,value,previous_quarter,change,"
+        "year_before,year_on_year_change,suppressed_figures\r\n"
+        "signposting,Improved signposting,competencies_attained,Competencies attained,"
+        "14,9,5,suppressed,suppressed,year_before year_on_year_change\r\n"
+    ),
+)
+PARTNERSHIP_COMPETENCIES_EXAMPLE = OpenApiExample(
+    "Competency attainment by sector, some suppressed",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "scope": {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}},
+        "on": "2026-11-23",
+        "expiring_soon_days": 60,
+        "filters": {
+            "competency": None,
+            "domain": None,
+            "level": None,
+            "team": None,
+            "sector": None,
+            "organisation": None,
+        },
+        "suppression": {"threshold": 5},
+        "group_by": ["sector"],
+        "rows": [
+            {
+                "sector": "housing",
+                "sector_label": "Housing",
+                "competent": 41,
+                "expiring_soon": 9,
+                "expired": None,
+                "not_yet_competent": None,
+                "required": 60,
+                "required_and_met": 44,
+                "suppressed": True,
+                "suppressed_figures": ["expired", "not_yet_competent"],
+            }
+        ],
+        "totals": {
+            "competent": 118,
+            "expiring_soon": 23,
+            "expired": 12,
+            "not_yet_competent": 9,
+            "required": 170,
+            "required_and_met": 122,
+            "suppressed": False,
+            "suppressed_figures": [],
+        },
+    },
+)
+REPORT_STATUS_EXAMPLE = OpenApiExample(
+    "Report being prepared",
+    response_only=True,
+    value={
+        "id": 7,
+        "quarter": "2026-Q3",
+        "scope": {"kind": "partnership", "id": 1},
+        "status": "pending",
+        "requested_at": "2026-11-23T09:30:00Z",
+        "rendered_at": None,
+        "error": "",
+        "status_url": "/api/v1/indicators/reports/7/",
+        "download_url": None,
+    },
+)
+
+
+def _validated(serializer_class: type[Serializer[Any]], params: Any) -> dict[str, Any]:
+    query = serializer_class(data=params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+def _respond(
+    request: Request, *, data: Any, csv_rows: Any, filename: str, scope_key: str
+) -> HttpResponse:
+    """Render JSON or CSV once, then answer 200 or 304 with exact validators."""
+    renderer = request.accepted_renderer
+    is_csv = renderer.format == "csv"
+    payload = csv_rows() if is_csv else data()
+    rendered = renderer.render(payload, request.accepted_media_type, {"request": request})
+    body = rendered if isinstance(rendered, bytes) else str(rendered).encode()
+    content_type = "text/csv; charset=utf-8" if is_csv else "application/json"
+    response = conditional_response(
+        request,
+        body=body,
+        content_type=content_type,
+        key_parts=[request.path, scope_key, query_signature(request)],
+    )
+    if is_csv:
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _table_response(request: Request, table: Table, *, name: str, scope_key: str) -> HttpResponse:
+    return _respond(
+        request,
+        data=table.as_data,
+        csv_rows=lambda: list(table.csv_rows()),
+        filename=f"hearth-{name}-{table.meta['on']}",
+        scope_key=scope_key,
+    )
+
+
+def _completion_query(params: dict[str, Any], allowed: tuple[str, ...]) -> Any:
+    return completions.CompletionQuery(
+        group_by=parse_group_by(params.get("group_by"), allowed),
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        module_id=params.get("module"),
+        team_id=params.get("team"),
+        sector=params.get("sector"),
+        organisation_id=params.get("organisation"),
+    )
+
+
+def _competency_query(params: dict[str, Any]) -> Any:
+    return competency_figures.CompetencyQuery(
+        group_by=parse_group_by(params.get("group_by"), competency_figures.DIMENSIONS),
+        competency_id=params.get("competency"),
+        domain=params.get("domain"),
+        level=int(params["level"]) if params.get("level") else None,
+        team_id=params.get("team"),
+        sector=params.get("sector"),
+        organisation_id=params.get("organisation"),
+    )
+
+
+class CompletionStatsView(APIView):
+    """Enrolled, started, completed, overdue and the completion rate for your organisation
+    (org admins and its API keys) or your teams (managers), grouped and filtered. Periods
+    and months are by when the enrolment was made; withdrawn enrolments never count.
+    Anyone else: 404."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+
+    @extend_schema(
+        operation_id="stats_completions",
+        parameters=[serializers.CompletionQuerySerializer, *CONDITIONAL_HEADERS],
+        responses={
+            200: serializers.CompletionStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            304: NOT_MODIFIED,
+        },
+        examples=[COMPLETIONS_EXAMPLE, COMPLETIONS_CSV_EXAMPLE],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = _validated(serializers.CompletionQuerySerializer, request.query_params)
+        scope = selectors.stats_scope_for(
+            actor_from_request(request), organisation_id=params.get("organisation")
+        )
+        query = _completion_query(params, completions.DIMENSIONS)
+        table = completions.completions_table(scope=scope, query=query)
+        return _table_response(request, table, name="completions", scope_key=scope.key)
+
+
+class CompetencyStatsView(APIView):
+    """People competent, expiring soon, expired and not yet competent in each competency
+    (or domain, or level), and against requirements, for your organisation or your
+    teams, as of today. Anyone else: 404."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+
+    @extend_schema(
+        operation_id="stats_competencies",
+        parameters=[serializers.CompetencyQuerySerializer, *CONDITIONAL_HEADERS],
+        responses={
+            200: serializers.CompetencyStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            304: NOT_MODIFIED,
+        },
+        examples=[COMPETENCIES_EXAMPLE],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = _validated(serializers.CompetencyQuerySerializer, request.query_params)
+        scope = selectors.stats_scope_for(
+            actor_from_request(request), organisation_id=params.get("organisation")
+        )
+        query = _competency_query(params)
+        table = competency_figures.competencies_table(scope=scope, query=query)
+        return _table_response(request, table, name="competencies", scope_key=scope.key)
+
+
+class PartnershipListView(APIView):
+    """The partnerships you view, with their member organisations."""
+
+    @extend_schema(responses=serializers.PartnershipSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        partnerships = selectors.partnerships_viewed_by(
+            actor_from_request(request)
+        ).prefetch_related("organisations")
+        return Response(
+            [
+                {
+                    "id": partnership.pk,
+                    "name": partnership.name,
+                    "organisations": [
+                        {"id": o.pk, "name": o.name, "sector": o.sector}
+                        for o in partnership.organisations.all()
+                    ],
+                }
+                for partnership in partnerships
+            ]
+        )
+
+
+class PartnershipCompletionStatsView(APIView):
+    """A partnership's completion figures across its member organisations, for its
+    viewers: grouped by organisation or sector and by module or month, never by person
+    or team. Counts below the threshold are suppressed, and so are others wherever a
+    subtraction would give one away. Anyone else: 404."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+
+    @extend_schema(
+        operation_id="partnership_stats_completions",
+        parameters=[serializers.PartnershipCompletionQuerySerializer, *CONDITIONAL_HEADERS],
+        responses={
+            200: serializers.CompletionStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            304: NOT_MODIFIED,
+        },
+        examples=[PARTNERSHIP_COMPLETIONS_EXAMPLE],
+    )
+    def get(self, request: Request, partnership_id: int) -> HttpResponse:
+        params = _validated(serializers.PartnershipCompletionQuerySerializer, request.query_params)
+        scope = selectors.partnership_scope_for(
+            actor_from_request(request), partnership_id=partnership_id
+        )
+        query = _completion_query(params, completions.PARTNERSHIP_DIMENSIONS)
+        table = completions.completions_table(scope=scope, query=query)
+        return _table_response(request, table, name="completions", scope_key=scope.key)
+
+
+class PartnershipCompetencyStatsView(APIView):
+    """A partnership's competency figures across its member organisations, for its
+    viewers, suppressed like its completion figures. Anyone else: 404."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+
+    @extend_schema(
+        operation_id="partnership_stats_competencies",
+        parameters=[serializers.PartnershipCompetencyQuerySerializer, *CONDITIONAL_HEADERS],
+        responses={
+            200: serializers.CompetencyStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            304: NOT_MODIFIED,
+        },
+        examples=[PARTNERSHIP_COMPETENCIES_EXAMPLE],
+    )
+    def get(self, request: Request, partnership_id: int) -> HttpResponse:
+        params = _validated(serializers.PartnershipCompetencyQuerySerializer, request.query_params)
+        scope = selectors.partnership_scope_for(
+            actor_from_request(request), partnership_id=partnership_id
+        )
+        table = competency_figures.competencies_table(scope=scope, query=_competency_query(params))
+        return _table_response(request, table, name="competencies", scope_key=scope.key)
+
+
+def _quarter(params: dict[str, Any]) -> Quarter:
+    quarter = Quarter.parse(params["quarter"]) if params.get("quarter") else Quarter.last_complete()
+    check_quarter(quarter)
+    return quarter
+
+
+class IndicatorsView(APIView):
+    """The memorandum's seven indicators of success for an organisation (its org admins
+    and API keys) or a partnership (its viewers) in a quarter, with the change from the
+    quarter before and from the same quarter a year before. Anyone else: 404."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+
+    @extend_schema(
+        operation_id="indicators",
+        parameters=[serializers.IndicatorQuerySerializer, *CONDITIONAL_HEADERS],
+        responses={
+            200: serializers.IndicatorReportDataSerializer,
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="One line per indicator and figure."
+            ),
+            304: NOT_MODIFIED,
+        },
+        examples=[INDICATORS_EXAMPLE, INDICATORS_CSV_EXAMPLE],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = _validated(serializers.IndicatorQuerySerializer, request.query_params)
+        quarter = _quarter(params)
+        scope = services.report_scope_for(
+            actor_from_request(request),
+            organisation_id=params.get("organisation"),
+            partnership_id=params.get("partnership"),
+        )
+        report = indicator_report(scope=scope, quarter=quarter)
+        return _respond(
+            request,
+            data=report.as_data,
+            csv_rows=report.csv_rows,
+            filename=f"hearth-indicators-{quarter}",
+            scope_key=scope.key,
+        )
+
+
+def report_status_data(report: IndicatorReport) -> dict[str, Any]:
+    """A report row as the API shows it, with where to poll and where to download."""
+    ready = report.status == ReportStatus.READY and bool(report.pdf)
+    scope: dict[str, Any] = (
+        {"kind": "partnership", "id": report.partnership_id}
+        if report.partnership_id is not None
+        else {"kind": "organisation", "id": report.organisation_id}
+    )
+    return {
+        "id": report.pk,
+        "quarter": report.quarter,
+        "scope": scope,
+        "status": report.status,
+        "requested_at": report.requested_at.isoformat(),
+        "rendered_at": report.rendered_at.isoformat() if report.rendered_at else None,
+        "error": report.error,
+        "status_url": reverse("v1:indicator-report", args=[report.pk]),
+        "download_url": reverse("v1:indicator-report-pdf", args=[report.pk]) if ready else None,
+    }
+
+
+class IndicatorReportRequestView(APIView):
+    """Ask for the indicator report as a PDF. A worker builds it: 202 with a status URL
+    to poll (also in Location), or 200 when the stored PDF already shows today's figures.
+    Asking again never makes a second report for the same scope and quarter."""
+
+    @extend_schema(
+        operation_id="indicator_report_request",
+        request=serializers.IndicatorReportRequestSerializer,
+        responses={
+            202: serializers.IndicatorReportStatusSerializer,
+            200: serializers.IndicatorReportStatusSerializer,
+        },
+        examples=[REPORT_STATUS_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        params = _validated(serializers.IndicatorReportRequestSerializer, request.data)
+        report, queued = services.indicator_report_request(
+            actor=actor_from_request(request),
+            organisation_id=params.get("organisation"),
+            partnership_id=params.get("partnership"),
+            quarter=_quarter(params),
+        )
+        data = report_status_data(report)
+        return Response(
+            data,
+            status=status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK,
+            headers={"Location": data["status_url"]},
+        )
+
+
+class IndicatorReportStatusView(APIView):
+    """Whether a requested report PDF is ready, and where to download it."""
+
+    @extend_schema(
+        operation_id="indicator_report_status",
+        responses=serializers.IndicatorReportStatusSerializer,
+        examples=[REPORT_STATUS_EXAMPLE],
+    )
+    def get(self, request: Request, report_id: int) -> Response:
+        report = selectors.indicator_report_get(
+            actor=actor_from_request(request), report_id=report_id
+        )
+        return Response(report_status_data(report))
+
+
+class IndicatorReportDownloadView(APIView):
+    """The report PDF once it is ready (409 while it is being prepared)."""
+
+    @extend_schema(
+        operation_id="indicator_report_pdf",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, report_id: int) -> FileResponse:
+        report = selectors.indicator_report_get(
+            actor=actor_from_request(request), report_id=report_id
+        )
+        if report.status != ReportStatus.READY or not report.pdf:
+            raise Conflict("This report is not ready yet; poll its status URL.")
+        name = f"hearth-indicators-{report.scope_slug}-{report.quarter}.pdf"
+        try:
+            handle = report.pdf.open("rb")
+        except FileNotFoundError as error:
+            raise NotFound("This report's file is missing; ask for it again.") from error
+        return FileResponse(
+            handle, as_attachment=True, filename=name, content_type="application/pdf"
+        )

@@ -1,0 +1,122 @@
+"""Every write reporting makes: asking for an indicator report PDF and building it.
+
+Building is idempotent (ADR 0008): one report row per scope and quarter (a database
+constraint), its PDF rendered under the row's lock into one file named by scope and
+quarter, and skipped when the stored PDF was built from the same figures. A job may run
+twice, at once, or again after a worker was killed, and still leaves one row and one file.
+"""
+
+import logging
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.selectors import Actor
+from core.errors import NotFound
+from reporting import selectors
+from reporting.indicators import IndicatorReportData, Quarter, check_quarter, indicator_report
+from reporting.models import IndicatorReport, ReportStatus, indicator_report_path
+from reporting.pdf import indicator_report_pdf
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX_LENGTH = 500
+
+
+def report_scope_for(
+    actor: Actor, *, organisation_id: int | None, partnership_id: int | None
+) -> selectors.StatsScope:
+    """The scope an indicator report covers, if the actor may see it (else not found)."""
+    if partnership_id is not None:
+        return selectors.partnership_scope_for(actor, partnership_id=partnership_id)
+    if organisation_id is None:
+        raise NotFound("Name an organisation or a partnership.")
+    return selectors.organisation_scope_for_report(actor, organisation_id=organisation_id)
+
+
+def _current(report: IndicatorReport, data: IndicatorReportData) -> bool:
+    return (
+        report.status == ReportStatus.READY
+        and bool(report.pdf)
+        and report.figures_hash == data.content_hash()
+    )
+
+
+@transaction.atomic
+def indicator_report_request(
+    *,
+    actor: Actor,
+    organisation_id: int | None,
+    partnership_id: int | None,
+    quarter: Quarter,
+) -> tuple[IndicatorReport, bool]:
+    """Ask for a scope's report PDF for a quarter: reuse the one row for them, and queue a
+    build (after commit) unless its PDF already shows today's figures. Returns the row
+    and whether a build was queued."""
+    check_quarter(quarter)
+    scope = report_scope_for(actor, organisation_id=organisation_id, partnership_id=partnership_id)
+    lookup = (
+        {"partnership_id": scope.partnership_id}
+        if scope.is_partnership
+        else {"organisation_id": next(iter(scope.organisation_ids))}
+    )
+    report, _ = IndicatorReport.objects.get_or_create(**lookup, quarter=str(quarter))
+    report = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    if _current(report, indicator_report(scope=scope, quarter=quarter)):
+        return report, False
+    report.status = ReportStatus.PENDING
+    report.requested_at = timezone.now()
+    report.requested_by_id = actor.user_id
+    report.error = ""
+    report.save(update_fields=["status", "requested_at", "requested_by", "error"])
+    from reporting.tasks import build_indicator_report
+
+    transaction.on_commit(partial(build_indicator_report.delay, report.pk), robust=True)
+    return report, True
+
+
+def _scope_of(report: IndicatorReport) -> selectors.StatsScope:
+    if report.partnership_id is not None:
+        return selectors.partnership_scope(report.partnership_id)
+    return selectors.organisation_scope(report.organisation_id or 0)
+
+
+@transaction.atomic
+def indicator_report_build(*, report_id: int) -> IndicatorReport | None:
+    """Render and store a report's PDF from the figures as they are now, once: a rerun
+    finds it current and does nothing; a file left by a killed job is overwritten."""
+    report = IndicatorReport.objects.select_for_update().filter(pk=report_id).first()
+    if report is None:
+        logger.warning("no indicator report %s to build", report_id)
+        return None
+    data = indicator_report(scope=_scope_of(report), quarter=Quarter.parse(report.quarter))
+    if _current(report, data):
+        return report
+    now = timezone.now()
+    pdf = indicator_report_pdf(data, generated_at=now)
+    storage = report.pdf.storage
+    name = indicator_report_path(report, "")
+    if storage.exists(name):
+        storage.delete(name)
+    stored = storage.save(name, ContentFile(pdf))
+    if stored != name:
+        raise OSError(f"storage stored {stored!r} instead of {name!r}")
+    report.pdf.name = stored
+    report.status = ReportStatus.READY
+    report.figures_hash = data.content_hash()
+    report.rendered_at = now
+    report.error = ""
+    report.save(update_fields=["pdf", "status", "figures_hash", "rendered_at", "error"])
+    logger.info("stored indicator report %s (%d bytes)", report, len(pdf))
+    return report
+
+
+def indicator_report_failed(*, report_id: int, error: BaseException) -> None:
+    """A build gave up (retries exhausted, or a permanent error): say so on the row."""
+    message = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+    IndicatorReport.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
+        status=ReportStatus.FAILED, error=message
+    )
+    logger.error("indicator report %s failed: %s", report_id, message)

@@ -1,0 +1,294 @@
+"""Issue 5: issuing, revoking and reissuing certificates, through the services and the task
+code in-process (the real worker path is in test_worker.py)."""
+
+import datetime
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from accounts.models import User
+from accounts.selectors import actor_for_user
+from certificates import services
+from certificates.models import Certificate, CertificateIssueFailure
+from certificates.pdf import AssetRefused
+from certificates.selectors import issue_failures_open
+from certificates.tasks import TRANSIENT_ERRORS, issue_certificate
+from competencies.models import Competency, Framework, ModuleCompetency
+from core.errors import Conflict, HearthError
+from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
+from tests.certificates.pdfs import pdf_text
+from tests.conftest import World
+from tests.support.smtp import smtp_server
+from training.models import Enrolment, Module
+from worker.celery import app
+from worker.checks import tasks_outliving_visibility
+
+pytestmark = pytest.mark.django_db
+
+Complete = Callable[[User], Enrolment]
+
+
+@pytest.fixture
+def evidenced(module: Module) -> list[Competency]:
+    framework = Framework.objects.create(slug="f", title="Framework")
+    competencies = [
+        Competency.objects.create(
+            framework=framework, code=code, title=title, description=".", domain="act", level=1
+        )
+        for code, title in (("DM-2", "Spots mould"), ("DM-1", "Explains damp"))
+    ]
+    for competency in competencies:
+        ModuleCompetency.objects.create(module=module, competency=competency)
+    return competencies
+
+
+# --- completion records the certificate, the job issues it after commit ---------------
+
+
+def test_completing_records_the_certificate_and_enqueues_its_job_only_on_commit(
+    world: World,
+    completed: Complete,
+    evidenced: list[Competency],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        enrolment = completed(world.x_learner_a)
+
+    certificate = certificate_of(enrolment)
+    assert certificate.learner_name == world.x_learner_a.full_name
+    assert (certificate.module_title, certificate.module_version) == (
+        "Damp and mould in the home",
+        1,
+    )
+    assert certificate.learning_minutes == 15
+    assert certificate.organisation_name == "Organisation X"
+    assert certificate.competencies == [
+        {"code": "DM-1", "title": "Explains damp"},
+        {"code": "DM-2", "title": "Spots mould"},
+    ]
+    assert certificate.completed_at == enrolment.completed_at
+    assert certificate.number.startswith(f"HRTH-{timezone.now().year}-")
+    assert len(certificate.verification_code) == 20
+    assert not certificate.pdf and certificate.email_sent_at is None
+    issue_jobs = [c for c in callbacks if getattr(c, "func", None) == issue_certificate.delay]
+    assert [c.args for c in issue_jobs] == [(enrolment.pk,)]
+
+
+def test_a_rolled_back_completion_records_no_certificate(
+    world: World, completed: Complete, django_capture_on_commit_callbacks: Any
+) -> None:
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        completed(world.x_learner_a)
+        raise RuntimeError("roll back")
+
+    assert Certificate.objects.count() == 0
+    assert callbacks == []
+
+
+def test_the_job_renders_stores_and_emails_once_and_a_rerun_changes_nothing(
+    world: World, completed: Complete, media: Path
+) -> None:
+    enrolment = completed(world.x_learner_a)
+
+    issue_certificate(enrolment.pk)
+    first = certificate_of(enrolment)
+    issue_certificate(enrolment.pk)
+    again = certificate_of(enrolment)
+
+    assert first.pk == again.pk and Certificate.objects.count() == 1
+    assert pdf_files(media) == [stored_pdf(media, first)]
+    assert first.pdf.name == f"certificates/{first.issued_at:%Y}/{first.number}.pdf"
+    assert again.email_sent_at == first.email_sent_at is not None
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.x_learner_a.email]
+    assert message.subject == "Your Hearth certificate: Damp and mould in the home"
+    assert f"/certificates/{first.pk}/" in str(message.body)
+    assert first.verify_url in str(message.body)
+    text = pdf_text(stored_pdf(media, first))
+    assert world.x_learner_a.full_name in text and first.number in text
+
+
+def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
+    world: World, completed: Complete, media: Path, settings: Settings
+) -> None:
+    enrolment = completed(world.x_learner_a)
+    with smtp_server() as (mailbox, port):
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            }
+        }
+        mailbox.scripted_replies.append("451 Try again later")
+
+        with pytest.raises(TRANSIENT_ERRORS):
+            services.certificate_issue(enrolment_id=enrolment.pk)
+        stored = certificate_of(enrolment)
+        assert stored.pdf and stored.email_sent_at is None  # the claim was released
+        services.certificate_issue(enrolment_id=enrolment.pk)
+        services.certificate_issue(enrolment_id=enrolment.pk)
+
+    assert Certificate.objects.count() == 1
+    assert pdf_files(media) == [stored_pdf(media, stored)]
+    assert [m["To"] for m in mailbox.messages] == [world.x_learner_a.email]
+
+
+def test_a_job_that_fails_for_good_is_recorded_and_an_admin_runs_it_again(
+    world: World,
+    completed: Complete,
+    media: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    enrolment = completed(world.x_learner_a)
+
+    def refuse(certificate: Certificate) -> bytes:
+        raise AssetRefused("refused 'file:///etc/passwd'")
+
+    monkeypatch.setattr("certificates.pdf.certificate_pdf", refuse)
+    result = issue_certificate.apply(args=(enrolment.pk,), throw=False)
+    monkeypatch.undo()
+
+    assert result.failed()
+    failure = CertificateIssueFailure.objects.get(enrolment=enrolment)
+    assert failure.error.startswith("AssetRefused: refused")
+    assert (failure.failures, failure.learner_id) == (1, world.x_learner_a.pk)
+    assert list(issue_failures_open()) == [failure]
+    assert not certificate_of(enrolment).pdf and len(mail.outbox) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_issue_retry(actor=actor_for_user(world.x_admin), failure=failure)
+
+    assert certificate_of(enrolment).pdf and len(mail.outbox) == 1
+    assert list(issue_failures_open()) == []
+    with pytest.raises(HearthError) as refused:
+        services.certificate_issue_retry(actor=actor_for_user(world.x_manager_a), failure=failure)
+    assert refused.value.status == 403
+
+
+def test_the_retry_command_issues_failed_and_forgotten_certificates(
+    world: World, completed: Complete, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    forgotten = completed(world.x_learner_a)
+    Enrolment.objects.filter(pk=forgotten.pk).update(
+        completed_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    recent = completed(world.x_learner_b)
+
+    dry_run = StringIO()
+    call_command("retry_failed_certificates", "--missing", "--dry-run", stdout=dry_run)
+    assert not certificate_of(forgotten).pdf
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_failed_certificates", "--missing", stdout=StringIO())
+
+    assert certificate_of(forgotten).email_sent_at is not None
+    assert not certificate_of(recent).pdf  # its own job is still expected to run
+    assert len(mail.outbox) == 1
+    assert dry_run.getvalue() == f"would retry 1 certificate(s): [{forgotten.pk}]\n"
+
+
+def test_the_job_options_keep_it_safe_to_redeliver() -> None:
+    assert issue_certificate.acks_late and issue_certificate.reject_on_worker_lost
+    assert issue_certificate.max_retries == 5
+    assert (issue_certificate.soft_time_limit, issue_certificate.time_limit) == (60, 90)
+    backoff_max = getattr(issue_certificate, "retry_backoff_max", None)
+    assert backoff_max == 300
+    assert backoff_max + 90 < int(app.conf.broker_transport_options["visibility_timeout"])
+    assert tasks_outliving_visibility(app) == []
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+# --- revoking and reissuing ----------------------------------------------------------
+
+
+@pytest.fixture
+def issued(world: World, completed: Complete, media: Path) -> Certificate:
+    enrolment = completed(world.x_learner_a)
+    issue_certificate(enrolment.pk)
+    mail.outbox.clear()
+    return certificate_of(enrolment)
+
+
+def test_an_org_admin_revokes_with_a_reason_once(world: World, issued: Certificate) -> None:
+    admin = actor_for_user(world.x_admin)
+
+    with pytest.raises(HearthError) as no_reason:
+        services.certificate_revoke(actor=admin, certificate=issued, reason="  ")
+    revoked = services.certificate_revoke(
+        actor=admin, certificate=issued, reason="Completed by someone else."
+    )
+    with pytest.raises(Conflict):
+        services.certificate_revoke(actor=admin, certificate=revoked, reason="Again.")
+
+    assert no_reason.value.fields == {"reason": ["Say why."]}
+    assert revoked.revoked_reason == "Completed by someone else."
+    assert revoked.revoked_by_id == world.x_admin.pk and revoked.revoked_at is not None
+
+
+@pytest.mark.parametrize("who", ["x_learner_a", "x_manager_a", "y_admin"])
+def test_only_an_admin_of_the_certificates_organisation_revokes_or_reissues(
+    world: World, issued: Certificate, who: str
+) -> None:
+    actor = actor_for_user(getattr(world, who))
+
+    for action in (services.certificate_revoke, services.certificate_reissue):
+        with pytest.raises(HearthError) as refused:
+            action(actor=actor, certificate=issued, reason="Because.")
+        assert refused.value.status == 403
+
+    fresh = Certificate.objects.get(pk=issued.pk)
+    assert fresh.revoked_at is None and fresh.superseded_at is None
+
+
+def test_reissuing_after_a_name_change_supersedes_the_old_certificate(
+    world: World, issued: Certificate, media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    User.objects.filter(pk=world.x_learner_a.pk).update(full_name="Amira Okafor")
+    admin = actor_for_user(world.x_admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.certificate_reissue(
+            actor=admin, certificate=issued, reason="Changed her name."
+        )
+
+    old = Certificate.objects.get(pk=issued.pk)
+    new.refresh_from_db()
+    assert old.superseded_at is not None and old.superseded_by == new
+    assert new.supersedes == old and new.reissue_reason == "Changed her name."
+    assert new.learner_name == "Amira Okafor" and old.learner_name != "Amira Okafor"
+    assert new.number != old.number and new.verification_code != old.verification_code
+    assert (new.module_title, new.module_version, new.competencies, new.completed_at) == (
+        old.module_title,
+        old.module_version,
+        old.competencies,
+        old.completed_at,
+    )
+    assert new.pdf and "Amira Okafor" in pdf_text(stored_pdf(media, new))
+    assert sorted(pdf_files(media)) == sorted([stored_pdf(media, old), stored_pdf(media, new)])
+    assert [m.subject for m in mail.outbox] == [
+        "Your Hearth certificate: Damp and mould in the home"
+    ]
+    with pytest.raises(Conflict):
+        services.certificate_reissue(actor=admin, certificate=old, reason="Again.")
+
+
+def test_a_revoked_certificate_is_not_reissued(world: World, issued: Certificate) -> None:
+    admin = actor_for_user(world.x_admin)
+    services.certificate_revoke(actor=admin, certificate=issued, reason="Issued in error.")
+
+    with pytest.raises(Conflict):
+        services.certificate_reissue(actor=admin, certificate=issued, reason="Undo.")
+    assert Certificate.objects.count() == 1

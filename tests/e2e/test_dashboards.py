@@ -1,0 +1,94 @@
+"""The dashboards in Chromium (issue 7): a demo org admin, a manager and a partnership
+viewer open their dashboards from the main navigation; every page passes axe-core's WCAG
+2.2 AA rules at 1280px and 320px without sideways scroll, and the charts are drawn with
+no inline style or script (the CSP would block them and the console would say so)."""
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.e2e.conftest import sign_in
+from tests.support.browser import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+ADMIN = "admin@riverside-nhs.example"
+MANAGER = "manager@brookfield-housing.example"
+VIEWER = "partnership@castleford-council.example"
+
+
+def open_dashboard(page: Page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+
+def csp_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", listen)
+    return errors
+
+
+def test_an_org_admin_reads_their_dashboard(
+    page: Page, live_server: LiveServer, demo: None
+) -> None:
+    errors = csp_errors(page)
+    sign_in(page, live_server.url, ADMIN)
+
+    open_dashboard(page)
+
+    expect(page.get_by_role("heading", name="Completion over time")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Enrolled and completed, by month enrolled")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Completion by team")).to_be_visible()
+    expect(page.get_by_role("table", name="Completion by module")).to_contain_text("Total")
+    assert_accessible(page, "organisation dashboard")
+    page.get_by_label("From").fill("2020-01-01")
+    page.get_by_role("button", name="Show figures").click()
+    expect(page.locator(".lead")).to_contain_text("1 January 2020")
+    assert_accessible(page, "organisation dashboard, filtered")
+    assert errors == []
+
+
+def test_a_manager_reads_their_teams_dashboard(
+    page: Page, live_server: LiveServer, demo: None
+) -> None:
+    sign_in(page, live_server.url, MANAGER)
+
+    open_dashboard(page)
+
+    expect(page.get_by_role("table", name="Completion by team")).to_contain_text("Tenancy Services")
+    expect(page.get_by_role("table", name="Completion by team")).not_to_contain_text(
+        "Home Improvement Agency"
+    )
+    assert_accessible(page, "manager dashboard")
+
+
+def test_a_partnership_viewer_reads_the_indicator_report(
+    page: Page, live_server: LiveServer, demo: None
+) -> None:
+    errors = csp_errors(page)
+    sign_in(page, live_server.url, VIEWER)
+
+    open_dashboard(page)
+    assert_accessible(page, "dashboard with partnerships only")
+    page.get_by_role("link", name="Castleford Health and Housing Partnership").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Castleford Health and Housing Partnership"
+    )
+    expect(page.get_by_role("table", name="Improved signposting")).to_be_visible()
+    expect(page.get_by_role("table", name="Wider sector engagement")).to_contain_text(
+        "Organisations active in learning"
+    )
+    expect(page.get_by_role("link", name="Download the indicator report as CSV")).to_be_visible()
+    assert_accessible(page, "partnership dashboard")
+    page.get_by_role("button", name="Prepare the PDF").click()
+    expect(page.get_by_role("link", name="Download the indicator report as PDF")).to_be_visible()
+    assert_accessible(page, "partnership dashboard with its PDF")
+    assert errors == []
