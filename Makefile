@@ -60,7 +60,7 @@ pytest: install system-deps
 test: lint typecheck checks pytest
 
 bench: install
-	@for bench in $(wildcard bench/*.py); do echo "== $$bench"; $(PY) $$bench || exit 1; done
+	@for bench in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$bench"; $(PY) $$bench || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
