@@ -191,6 +191,8 @@ class MatrixQuerySerializer(drf_serializers.Serializer[Any]):
 
 def matrix_filters(params: Any) -> selectors.MatrixFilters:
     """Validate the matrix's query filters (the page and the API share them)."""
+    if not any(name in params for name in MatrixQuerySerializer._declared_fields):
+        return selectors.MatrixFilters()
     query = MatrixQuerySerializer(data=params)
     query.is_valid(raise_exception=True)
     data = query.validated_data
