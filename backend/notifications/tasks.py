@@ -1,17 +1,23 @@
 """Celery tasks for reminders: thin; planning and sending live in planning.py/sending.py."""
 
+from typing import Any
+
 from celery import shared_task
 
 from notifications import planning, sending
 
+# A 4xx or a lost connection leaves reminders pending: retry with backoff (each run sends
+# only what is still pending, so a retry never sends anything twice).
+RETRY_TEMPORARY_FAILURES: dict[str, Any] = {
+    "autoretry_for": (sending.TemporarySendFailure,),
+    "retry_backoff": 60,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
-@shared_task(
-    autoretry_for=(sending.TemporarySendFailure,),
-    retry_backoff=60,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-)
+
+@shared_task(**RETRY_TEMPORARY_FAILURES)
 def run_daily_reminders() -> dict[str, int]:
     """Plan today's reminders, then send everything pending (safe to run twice or at once)."""
     planned = planning.plan_daily()
@@ -20,13 +26,7 @@ def run_daily_reminders() -> dict[str, int]:
     return {"planned": planned.total, "sent": report.sent, "failed": report.failed}
 
 
-@shared_task(
-    autoretry_for=(sending.TemporarySendFailure,),
-    retry_backoff=60,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task(**RETRY_TEMPORARY_FAILURES)
 def send_weekly_digests() -> dict[str, int]:
     """Plan this week's manager digests, then send everything pending."""
     planned = planning.plan_weekly_digest()
@@ -34,13 +34,7 @@ def send_weekly_digests() -> dict[str, int]:
     return {"planned": planned.total, "sent": report.sent, "failed": report.failed}
 
 
-@shared_task(
-    autoretry_for=(sending.TemporarySendFailure,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-)
+@shared_task(**{**RETRY_TEMPORARY_FAILURES, "retry_backoff": 30})
 def send_pending_reminders() -> dict[str, int]:
     """Send whatever is pending (used for retries and event reminders)."""
     report = sending.send_pending()

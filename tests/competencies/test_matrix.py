@@ -12,14 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Role, Team, User
+from accounts.models import Team, User
 from competencies.matrix import cell_text
 from competencies.models import Assessment
 from competencies.services import valid_until_for
 from competencies.states import Cell, State
 from tests.conftest import World
-from tests.factories import UserFactory
-from tests.support.competencies import cells_of, make_framework, require
+from tests.support.competencies import cells_of, make_framework, team_with_learners
 
 # session, user, actor memberships, the team's members (with the team), competencies,
 # requirements, assessments
@@ -27,14 +26,7 @@ MATRIX_QUERIES = 7
 
 
 def _fill(world: World, people: int, competencies: int) -> tuple[Team, list[int]]:
-    team = world.x_team_a
-    comps = make_framework(competencies)
-    require(team, comps[: competencies // 2], role=Role.LEARNER)
-    learners = [world.x_learner_a]
-    for _ in range(people - 3):
-        user = UserFactory.create()
-        Membership.objects.create(user=user, organisation=world.org_x, team=team, role=Role.LEARNER)
-        learners.append(user)
+    team, learners, comps = team_with_learners(world, people, competencies)
     now = timezone.now()
     Assessment.objects.bulk_create(
         Assessment(

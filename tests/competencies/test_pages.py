@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Role, Team, User
+from accounts.models import Role, Team, User
 from accounts.selectors import actor_for_user
 from competencies import services
 from competencies.matrix import cell_text
@@ -26,8 +26,7 @@ from competencies.models import Assessment, Competency
 from competencies.services import valid_until_for
 from competencies.states import Cell, State
 from tests.conftest import World
-from tests.factories import UserFactory
-from tests.support.competencies import cells_of, make_framework, require
+from tests.support.competencies import cells_of, make_framework, require, team_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +53,7 @@ def _fill(world: World, people: int, competencies: int) -> tuple[Team, list[Comp
     learners) and a framework of `competencies`, half of them required of learners, with
     assessments in every state: competent, expiring soon, expired, not yet competent, not
     assessed (the approach of tests/competencies/test_matrix.py)."""
-    team = world.x_team_a
-    comps = make_framework(competencies)
-    require(team, comps[: competencies // 2], role=Role.LEARNER)
-    learners = [world.x_learner_a]
-    for _ in range(people - 3):
-        user = UserFactory.create()
-        Membership.objects.create(user=user, organisation=world.org_x, team=team, role=Role.LEARNER)
-        learners.append(user)
+    team, learners, comps = team_with_learners(world, people, competencies)
     now = timezone.now()
     ages = [0, 700, 800, 10]  # days ago: competent, expiring soon, expired, competent
     rows = []

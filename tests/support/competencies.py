@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from accounts.models import Team
+from accounts.models import Membership, Role, Team, User
 from competencies.models import Competency, Domain, Framework, Requirement
 
 
@@ -44,3 +44,21 @@ def cells_of(person: dict[str, Any]) -> list[dict[str, Any]]:
             strict=True,
         )
     ]
+
+
+def team_with_learners(
+    world: Any, people: int, competencies: int
+) -> tuple[Team, list[User], list[Competency]]:
+    """X team A grown to `people` members (the world's manager, assessor and learner, then
+    more learners) and a framework of `competencies`, half of them required of learners."""
+    from tests.factories import UserFactory
+
+    team = world.x_team_a
+    comps = make_framework(competencies)
+    require(team, comps[: competencies // 2], role=Role.LEARNER)
+    learners = [world.x_learner_a]
+    for _ in range(people - 3):
+        user = UserFactory.create()
+        Membership.objects.create(user=user, organisation=world.org_x, team=team, role=Role.LEARNER)
+        learners.append(user)
+    return team, learners, comps
