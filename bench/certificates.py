@@ -154,7 +154,8 @@ def run(rounds: int, warmup: int) -> None:
 
     def naive(certificate: Certificate) -> bytes:
         html = certificate_html(certificate)
-        return bytes(HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)]))
+        document = HTML(string=html, base_url=tuned.base_url)  # WeasyPrint's own fetcher
+        return bytes(document.write_pdf(stylesheets=[CSS(filename=STYLESHEET)]))
 
     # Interleaved, the order rotating, so drift and warm caches fall on all alike. The
     # render needs the certificate the task issued, so it comes after the task.

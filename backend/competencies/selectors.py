@@ -1,13 +1,16 @@
 """Reads of competencies, assessments and the team matrix, scoped via accounts.selectors."""
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
@@ -18,6 +21,7 @@ from competencies.states import (
     NOT_ASSESSED,
     STATES,
     Cell,
+    expiring_window,
     state_expression,
 )
 from core.errors import NotFound
@@ -72,34 +76,82 @@ def current_states(
     """The current state per (learner, competency) that has an assessment (absent means
     not assessed), in one query: the latest assessment by assessed_at then id among those
     no later one supersedes, classified by competencies.states.state_expression."""
-    queryset = Assessment.objects.filter(learner_id__in=list(learner_ids))
-    if competency_ids is not None:
-        queryset = queryset.filter(competency_id__in=list(competency_ids))
-    queryset = queryset.exclude(Exists(Assessment.objects.filter(supersedes_id=OuterRef("pk"))))
+    on = on or today()
+    rows: Iterable[tuple[int, int, str, int, datetime.date | None, int]]
     if connection.vendor == "postgresql":
-        # DISTINCT ON is PostgreSQL's fastest "latest per group".
-        ranked = queryset.order_by("learner_id", "competency_id", "-assessed_at", "-id").distinct(
-            "learner_id", "competency_id"
-        )
+        rows = _current_rows_postgresql(list(learner_ids), competency_ids, on)
     else:
-        ranked = (
-            queryset.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("learner_id"), F("competency_id")],
-                    order_by=[F("assessed_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(rank=1)
-            .order_by()
-        )
-    rows = ranked.annotate(state=state_expression(on or today())).values_list(
-        "learner_id", "competency_id", "state", "level", "valid_until", "id"
-    )
+        rows = _current_rows_orm(list(learner_ids), competency_ids, on)
     return {
         (learner_id, competency_id): Cell(STATES[state], level, valid_until, assessment_id)
         for learner_id, competency_id, state, level, valid_until, assessment_id in rows
     }
+
+
+def _current_rows_orm(
+    learner_ids: list[int], competency_ids: Iterable[int] | None, on: datetime.date
+) -> Iterable[tuple[int, int, str, int, datetime.date | None, int]]:
+    """current_states' rows through the ORM (SQLite: a window function ranks them)."""
+    queryset = Assessment.objects.filter(learner_id__in=learner_ids)
+    if competency_ids is not None:
+        queryset = queryset.filter(competency_id__in=list(competency_ids))
+    ranked = (
+        queryset.exclude(Exists(Assessment.objects.filter(supersedes_id=OuterRef("pk"))))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("learner_id"), F("competency_id")],
+                order_by=[F("assessed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .order_by()
+    )
+    return ranked.annotate(state=state_expression(on)).values_list(
+        "learner_id", "competency_id", "state", "level", "valid_until", "id"
+    )
+
+
+# PostgreSQL: DISTINCT ON is its fastest "latest per group". The matrix runs this for every
+# page, CSV and API call, and composing it with the ORM cost as long as running it, so it
+# is written out; the state rule in it is state_expression, compiled once a day.
+CURRENT_ROWS_SQL = """
+SELECT DISTINCT ON ({table}.learner_id, {table}.competency_id)
+       {table}.learner_id, {table}.competency_id, {state}, {table}.level,
+       {table}.valid_until, {table}.id
+  FROM {table}
+ WHERE {table}.learner_id = ANY(%s) {competencies}
+   AND NOT EXISTS (SELECT 1 FROM {table} later WHERE later.supersedes_id = {table}.id)
+ ORDER BY {table}.learner_id, {table}.competency_id, {table}.assessed_at DESC,
+          {table}.id DESC
+"""
+
+
+@functools.lru_cache(maxsize=4)
+def _state_sql(on: datetime.date, window: datetime.timedelta) -> tuple[str, tuple[object, ...]]:
+    """state_expression(on) as PostgreSQL SQL over the assessment table, and its params."""
+    query = Query(Assessment)
+    expression = state_expression(on).resolve_expression(query)
+    sql, params = query.get_compiler(connection=connection).compile(expression)
+    return sql, tuple(params)
+
+
+def _current_rows_postgresql(
+    learner_ids: list[int], competency_ids: Iterable[int] | None, on: datetime.date
+) -> list[tuple[int, int, str, int, datetime.date | None, int]]:
+    """current_states' rows in one hand-written PostgreSQL statement (see CURRENT_ROWS_SQL)."""
+    state, state_params = _state_sql(on, expiring_window())
+    sql = CURRENT_ROWS_SQL.format(
+        table=connection.ops.quote_name(Assessment._meta.db_table),
+        state=state,
+        competencies="" if competency_ids is None else "AND competency_id = ANY(%s)",
+    )
+    params: list[Any] = [*state_params, learner_ids]
+    if competency_ids is not None:
+        params.append(list(competency_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def required_levels(

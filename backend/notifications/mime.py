@@ -13,8 +13,14 @@ import uuid
 from collections.abc import Mapping
 from email.header import Header
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.mail import EmailMultiAlternatives
+
+
+def mail_domain(site_url: str) -> str:
+    """The domain Hearth's Message-IDs end with: the site's host name."""
+    return urlsplit(site_url).hostname or "hearth.invalid"
 
 
 def _header_value(value: str) -> str:

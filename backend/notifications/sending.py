@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from queue import Empty, Queue
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -29,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from competencies.models import Assessment
-from notifications.mime import ComposedEmail, compose
+from notifications.mime import ComposedEmail, compose, mail_domain
 from notifications.models import Kind, ReminderLog, Status
 from notifications.tokens import unsubscribe_token
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
@@ -222,7 +221,7 @@ class _Renderer:
         site = _site()
         self.connection = connection
         self.sender = settings.DEFAULT_FROM_EMAIL
-        self.domain = urlsplit(site).hostname or "hearth.invalid"
+        self.domain = mail_domain(site)
         self.preferences_url = site + reverse("email-preferences")
         self.unsubscribe_url = site + reverse("unsubscribe", args=["TOKEN"]).replace("TOKEN", "{}")
         self.templates: dict[str, tuple[Any, Any]] = {}

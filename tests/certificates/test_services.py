@@ -146,6 +146,39 @@ def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
     assert [m["To"] for m in mailbox.messages] == [world.x_learner_a.email]
 
 
+def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
+    world: World, completed: Complete, media: Path, settings: Settings
+) -> None:
+    """The certificate email is composed directly (notifications.mime): read back from a
+    real SMTP server by Python's parser, it has the headers, both parts and the text."""
+    settings.SITE_URL = "https://hearth.example.org"
+    world.x_learner_a.full_name = "Zoë Ó Briain-Łukasz"
+    world.x_learner_a.save(update_fields=["full_name"])
+    enrolment = completed(world.x_learner_a)
+    with smtp_server() as (mailbox, port):
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            }
+        }
+        services.certificate_issue(enrolment_id=enrolment.pk)
+
+    certificate = certificate_of(enrolment)
+    [message] = mailbox.messages
+    assert message["To"] == world.x_learner_a.email
+    assert message["From"] == settings.DEFAULT_FROM_EMAIL
+    assert message["Subject"] == "Your Hearth certificate: Damp and mould in the home"
+    assert message["Message-ID"] == f"<hearth.certificate.{certificate.number}@hearth.example.org>"
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    for part in (text.get_content(), html.get_content()):
+        assert "Hello Zoë," in part
+        assert certificate.number in part and certificate.verify_url in part
+
+
 def test_a_job_that_fails_for_good_is_recorded_and_an_admin_runs_it_again(
     world: World,
     completed: Complete,

@@ -1,13 +1,16 @@
 """Expiry: states move exactly at their boundaries as time passes (issue 4, must show 4)."""
 
 import datetime
+import random
 import zoneinfo
 
 import pytest
 import time_machine
+from pytest_django.fixtures import Settings
 
 from accounts.selectors import actor_for_user
-from competencies.selectors import current_states
+from competencies.models import Assessment
+from competencies.selectors import _current_rows_orm, _current_rows_postgresql, current_states
 from competencies.services import add_months, assessment_record, valid_until_for
 from competencies.states import State
 from tests.conftest import World
@@ -83,3 +86,54 @@ def test_competencies_that_never_expire_stay_competent(world: World) -> None:
         )
     with time_machine.travel(datetime.datetime(2036, 1, 1, tzinfo=LONDON), tick=False):
         assert _state(world, competency.pk) == State.COMPETENT
+
+
+def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
+    world: World, settings: Settings
+) -> None:
+    """current_states runs a hand-written statement on PostgreSQL and the ORM elsewhere
+    (the embedded SQLite run): on random histories, with corrections, ties in time and
+    every state, both give the same cells on every day around the boundaries."""
+    chance = random.Random(4)
+    competencies = make_framework(6, validity_months=12)
+    learners = [world.x_learner_a, world.x_learner_b, world.x_manager_a]
+    base = datetime.datetime(2026, 1, 10, 9, 0, tzinfo=LONDON)
+    history: list[Assessment] = []
+    for _ in range(120):
+        earlier = [a for a in history if not Assessment.objects.filter(supersedes=a).exists()]
+        corrected = chance.choice(earlier) if earlier and chance.random() < 0.3 else None
+        history.append(
+            Assessment.objects.create(
+                learner=corrected.learner if corrected else chance.choice(learners),
+                competency=corrected.competency if corrected else chance.choice(competencies),
+                method="observation",
+                assessor=world.x_assessor_a,
+                outcome=chance.choice(["competent", "competent", "not_yet_competent"]),
+                level=chance.randint(1, 3),
+                # Few distinct times, so ties are decided by record order.
+                assessed_at=base + datetime.timedelta(days=chance.randint(0, 5)),
+                valid_until=chance.choice(
+                    [None, datetime.date(2026, 6, 30), datetime.date(2026, 8, 29)]
+                ),
+                supersedes=corrected,
+            )
+        )
+    learner_ids = [learner.pk for learner in learners]
+    some = [competency.pk for competency in competencies[:4]]
+    seen: set[str] = set()
+    for window in (60, 30):
+        settings.HEARTH_EXPIRING_SOON_DAYS = window
+        for day in (
+            datetime.date(2026, 4, 30),
+            datetime.date(2026, 5, 1),
+            datetime.date(2026, 6, 30),
+            datetime.date(2026, 7, 1),
+            datetime.date(2026, 7, 30),
+            datetime.date(2026, 8, 30),
+        ):
+            for competency_ids in (None, some):
+                orm = sorted(_current_rows_orm(learner_ids, competency_ids, day))
+                hand_written = sorted(_current_rows_postgresql(learner_ids, competency_ids, day))
+                assert hand_written == orm
+                seen.update(state for _, _, state, *_ in orm)
+    assert seen == {"competent", "expiring_soon", "expired", "not_yet_competent"}
