@@ -15,7 +15,8 @@ PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=check-deploy-only-2f8a61c4e0b94d7db7c5a9e13f6d0b88c1e2a7f4d5b6c8e9 \
 	ALLOWED_HOSTS=hearth.example.org CSRF_TRUSTED_ORIGINS=https://hearth.example.org \
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/hearth \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 EMAIL_HOST=127.0.0.1 \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 CACHE_URL=redis://127.0.0.1:6379/1 \
+	EMAIL_HOST=127.0.0.1 \
 	DEFAULT_FROM_EMAIL=hearth@hearth.example.org SITE_URL=https://hearth.example.org
 
 .PHONY: help install system-deps run test lint typecheck checks pytest bench clean

@@ -7,6 +7,7 @@ import psycopg
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, Role, Team, User
@@ -29,15 +30,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Fail loudly (never fall back) if PostgreSQL or Redis is unreachable."""
+    """Fail loudly (never fall back) if PostgreSQL or Redis is unreachable; start with an
+    empty shared cache, so no count (the verify rate limit) carries over from a last run."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("The test suite runs on PostgreSQL; set DATABASE_URL to one.")
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as error:
-        raise pytest.UsageError(
-            f"Redis is not reachable at {settings.CELERY_BROKER_URL}: {error}"
-        ) from error
+    if not settings.CACHE_URL:
+        raise pytest.UsageError("The test suite runs with a shared Redis cache; set CACHE_URL.")
+    for url in (settings.CELERY_BROKER_URL, settings.CACHE_URL):
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+        except redis.RedisError as error:
+            raise pytest.UsageError(f"Redis is not reachable at {url}: {error}") from error
+    cache.clear()
     database = settings.DATABASES["default"]
     try:
         psycopg.connect(

@@ -1,8 +1,9 @@
-"""/healthz: is the database reachable, and is the broker (when there is one)?"""
+"""/healthz: are the database, the broker and the shared cache (when there are) reachable?"""
 
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -34,11 +35,23 @@ def broker_status() -> dict[str, Any]:
     return {"ok": True, "mode": "broker", "transport": app.conf.broker_url.split(":", 1)[0]}
 
 
+def cache_status() -> dict[str, Any]:
+    """Write and read back a key in the shared cache; the embedded default has none."""
+    if not settings.CACHE_URL:
+        return {"ok": True, "mode": "per-process"}
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        ok = cache.get("healthz") == "ok"
+    except Exception as error:
+        return {"ok": False, "mode": "shared", "error": type(error).__name__}
+    return {"ok": ok, "mode": "shared"}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every dependency answers, 503 otherwise."""
-    checks = {"database": database_status(), "broker": broker_status()}
+    checks = {"database": database_status(), "broker": broker_status(), "cache": cache_status()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503

@@ -1,11 +1,14 @@
 """Issue 5: /api/v1/certificates/ (scoped like every personal record), revoking and
 reissuing, failed jobs, and the public /api/v1/verify/ twin of the /verify/ page."""
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -17,6 +20,8 @@ from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
 from tests.support.training import publish_module
 from training.models import Enrolment, Module
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +329,27 @@ def test_verification_is_rate_limited_per_address_across_page_and_api(
     assert limited_api.status_code == 429 and limited_api.json()["error"]["code"] == "throttled"
     assert limited_page.status_code == 429 and int(limited_page["Retry-After"]) > 0
     assert elsewhere.status_code == 200
+
+
+def test_the_rate_limit_counts_in_redis_where_every_web_process_sees_it(
+    certificates: dict[str, Certificate],
+) -> None:
+    """Full mode shares the cache (CACHE_URL): another process reads the same count."""
+    code = certificates["x_learner_a"].verification_code
+    for _ in range(3):
+        APIClient().get(f"/api/v1/verify/{code}/")
+    probe = (
+        "from django.core.cache import cache; from certificates.throttling import VerifyThrottle;"
+        "print(len(cache.get(VerifyThrottle.cache_format % "
+        "{'scope': 'verify', 'ident': '127.0.0.1'}) or []))"
+    )
+
+    other_process = subprocess.run(
+        [sys.executable, str(ROOT / "backend" / "manage.py"), "shell", "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert other_process.stdout.strip().splitlines()[-1] == "3"

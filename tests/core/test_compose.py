@@ -26,6 +26,8 @@ def test_compose_runs_the_full_mode_services_from_one_image() -> None:
     environment = services["web"]["environment"]
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert environment["CELERY_BROKER_URL"].startswith("redis://")
+    assert environment["CACHE_URL"].startswith("redis://redis:6379/")
+    assert environment["CACHE_URL"] != environment["CELERY_BROKER_URL"]
     assert environment["EMAIL_HOST"] == "mailpit"
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "worker", "worker"]

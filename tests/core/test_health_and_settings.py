@@ -26,12 +26,13 @@ def _production_env() -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_healthz_reports_postgresql_and_redis(client: Client) -> None:
+def test_healthz_reports_postgresql_redis_and_the_shared_cache(client: Client) -> None:
     response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response.json()["database"] == {"ok": True, "vendor": "postgresql"}
     assert response.json()["broker"] == {"ok": True, "mode": "broker", "transport": "redis"}
+    assert response.json()["cache"] == {"ok": True, "mode": "shared"}
 
 
 def test_check_deploy_passes_with_the_documented_production_environment() -> None:
@@ -60,17 +61,28 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache() -> None:
+    environment = {**_clean_environ(), **_production_env(), "CACHE_URL": ""}
+
+    result = subprocess.run(
+        [*MANAGE, "check"], env=environment, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL must name a Redis database" in result.stderr
+
+
 def test_embedded_default_needs_no_services(tmp_path: Path) -> None:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "CELERY_", "EMAIL_", "DJANGO_"))
+        if not key.startswith(("DATABASE_", "CELERY_", "CACHE_", "EMAIL_", "DJANGO_"))
     }
     environment["HEARTH_VAR_DIR"] = str(tmp_path)
     probe = (
         "from django.conf import settings as s; from django.core.mail import mailers;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
-        " type(mailers.default).__module__, s.MEDIA_ROOT)"
+        " type(mailers.default).__module__, s.MEDIA_ROOT, s.CACHES['default']['BACKEND'])"
     )
 
     result = subprocess.run(
@@ -82,8 +94,9 @@ def test_embedded_default_needs_no_services(tmp_path: Path) -> None:
     )
 
     assert result.returncode == 0, result.stderr
-    engine, eager, mailer, media = result.stdout.strip().splitlines()[-1].split()
+    engine, eager, mailer, media, cache = result.stdout.strip().splitlines()[-1].split()
     assert engine == "django.db.backends.sqlite3"
     assert eager == "True"
     assert mailer == "django.core.mail.backends.console"
     assert media == str(tmp_path / "media")
+    assert cache == "django.core.cache.backends.locmem.LocMemCache"

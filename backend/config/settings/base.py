@@ -2,7 +2,7 @@
 
 With no variables set this is the embedded default: a SQLite file, Celery
 tasks run in-process, email printed to the console, media on local disk.
-Setting DATABASE_URL, CELERY_BROKER_URL and EMAIL_HOST gives the full mode.
+Setting DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and EMAIL_HOST gives the full mode.
 Every variable is documented in .env.example.
 """
 
@@ -182,6 +182,19 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <hearth@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Cache: the /verify/ rate limit counts in it, so every web process must share it. Full
+# mode keeps it in Redis (CACHE_URL); unset, each process has its own (embedded default).
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "hearth",
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Celery: with no broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -4,11 +4,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY
+from config.settings.base import CACHE_URL, SECRET_KEY
 
 DEBUG = False
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters.")
+if not CACHE_URL:
+    # A per-process cache would let each web process count its own /verify/ rate limit.
+    raise ImproperlyConfigured("CACHE_URL must name a Redis database, e.g. redis://redis:6379/1.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)

@@ -1,6 +1,6 @@
 """Test overlay: the suite runs against real PostgreSQL and Redis (full mode).
 
-DATABASE_URL and CELERY_BROKER_URL default to the machine's own services.
+DATABASE_URL, CELERY_BROKER_URL and CACHE_URL default to the machine's own services.
 Tasks run eagerly in the test process; tests that prove the real path start
 a Celery worker process on Redis and switch eager mode off for themselves.
 """
@@ -9,6 +9,7 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hearth")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR
