@@ -1,5 +1,6 @@
 """The beat schedule, in code (UTC). Each job is idempotent: running it twice, or two at
-once, sends nothing twice (the reminder log's unique key decides)."""
+once, sends nothing twice (the reminder log's unique key decides) and deletes nothing
+more."""
 
 from celery.schedules import crontab
 
@@ -15,5 +16,9 @@ BEAT_SCHEDULE = {
     "retry-pending-reminders": {
         "task": "notifications.tasks.send_pending_reminders",
         "schedule": crontab(minute=15),
+    },
+    "weekly-stats-validator-purge": {
+        "task": "reporting.tasks.purge_stats_validators",
+        "schedule": crontab(hour=3, minute=40, day_of_week="sun"),
     },
 }

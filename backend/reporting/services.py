@@ -1,4 +1,5 @@
-"""Every write reporting makes: asking for an indicator report PDF and building it.
+"""Every write reporting makes: asking for an indicator report PDF and building it, and
+forgetting old response validators.
 
 Building is idempotent (ADR 0008): one report row per scope and quarter (a database
 constraint), its PDF rendered under the row's lock into one file named by scope and
@@ -6,6 +7,7 @@ quarter, and skipped when the stored PDF was built from the same figures. A job 
 twice, at once, or again after a worker was killed, and still leaves one row and one file.
 """
 
+import datetime
 import logging
 from functools import partial
 
@@ -17,12 +19,17 @@ from accounts.selectors import Actor
 from core.errors import NotFound
 from reporting import selectors
 from reporting.indicators import IndicatorReportData, Quarter, check_quarter, indicator_report
-from reporting.models import IndicatorReport, ReportStatus, indicator_report_path
+from reporting.models import IndicatorReport, ReportStatus, StatsValidator, indicator_report_path
 from reporting.pdf import indicator_report_pdf
 
 logger = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 500
+# A validator whose response has not changed for this long is forgotten. Every
+# combination of parameters anyone ever asked for has one, so without this the table
+# only grows. Forgetting is safe: the ETag is the body's hash and stays the same, so
+# If-None-Match still gets 304; If-Modified-Since gets the body once, then 304 again.
+VALIDATOR_RETENTION = datetime.timedelta(days=90)
 
 
 def report_scope_for(
@@ -120,3 +127,13 @@ def indicator_report_failed(*, report_id: int, error: BaseException) -> None:
         status=ReportStatus.FAILED, error=message
     )
     logger.error("indicator report %s failed: %s", report_id, message)
+
+
+@transaction.atomic
+def stats_validators_purge(*, retention: datetime.timedelta = VALIDATOR_RETENTION) -> int:
+    """Forget the validators of responses unchanged for longer than `retention`; returns
+    how many went. Deleting is idempotent: a second run finds nothing more to delete."""
+    deleted, _ = StatsValidator.objects.filter(changed_at__lt=timezone.now() - retention).delete()
+    if deleted:
+        logger.info("forgot %s statistics validators unchanged for %s", deleted, retention)
+    return deleted

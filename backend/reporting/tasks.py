@@ -45,3 +45,16 @@ def build_indicator_report(report_id: int) -> str | None:
     """Build an indicator report's PDF (once for the same figures)."""
     report = services.indicator_report_build(report_id=report_id)
     return report.pdf.name if report is not None else None
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    max_retries=3,
+    retry_backoff=30,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def purge_stats_validators() -> int:
+    """Weekly: forget response validators unchanged for 90 days (idempotent)."""
+    return services.stats_validators_purge()

@@ -6,11 +6,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from django.utils.http import parse_http_date
+from django.utils.http import http_date, parse_http_date
 from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, Organisation, OrganisationAPIKey, Team, User
 from reporting.models import StatsValidator
+from reporting.tasks import purge_stats_validators
 from tests.conftest import World
 from training.models import Enrolment, Module, ModuleVersion
 
@@ -119,3 +120,33 @@ def test_an_error_is_never_cached(
 
     assert response.status_code == 400
     assert "ETag" not in response
+
+
+def test_validators_unchanged_for_90_days_are_forgotten_and_answers_stay_right(
+    client_and_enrolment: tuple[APIClient, Enrolment, Enrolment],
+) -> None:
+    client, _, _ = client_and_enrolment
+    old = client.get(URL)
+    client.get(URL, {"group_by": "team"})
+    StatsValidator.objects.filter(changed_at__lte=timezone.now()).update(
+        changed_at=timezone.now() - datetime.timedelta(days=91)
+    )
+    kept = StatsValidator.objects.create(
+        key="k" * 64, etag="e", changed_at=timezone.now() - datetime.timedelta(days=89)
+    )
+
+    first_run = purge_stats_validators()
+    second_run = purge_stats_validators()
+    by_etag = client.get(URL, HTTP_IF_NONE_MATCH=old["ETag"])
+    # What a client that last pulled 91 days ago holds.
+    months_ago = http_date((timezone.now() - datetime.timedelta(days=91)).timestamp())
+    by_old_date = client.get(URL, HTTP_IF_MODIFIED_SINCE=months_ago)
+    by_new_date = client.get(URL, HTTP_IF_MODIFIED_SINCE=by_old_date["Last-Modified"])
+
+    assert (first_run, second_run) == (2, 0)
+    # The 89-day-old one, and the plain query's, recorded again by the requests above.
+    assert StatsValidator.objects.count() == 2
+    assert StatsValidator.objects.filter(pk=kept.pk).exists()
+    assert by_etag.status_code == 304 and by_etag["ETag"] == old["ETag"]
+    assert by_old_date.status_code == 200 and by_old_date["ETag"] == old["ETag"]
+    assert by_new_date.status_code == 304
