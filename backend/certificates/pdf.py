@@ -17,6 +17,8 @@ import functools
 import logging
 import mimetypes
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -28,7 +30,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, path2url
 
@@ -46,6 +48,14 @@ PDF_VARIANT = "pdf/a-2a"
 # Q recovers a quarter of the symbol: certificates get printed, copied, folded and
 # photographed, so the code should survive some damage.
 QR_ERROR_LEVEL = "q"
+# Type sizes for the face, largest first (classes in certificate.css): the first that
+# fits is used. Where the face must end, in mm from the top of the page: its
+# full-width lines above the QR code (145 mm), its narrower list of competencies above
+# the certificate number (182 mm), each with a little air.
+FITS = ("fit-0", "fit-1", "fit-2")
+WIDE_END_MM = 142.0
+FACE_END_MM = 178.0
+MM_PER_PX = 25.4 / 96
 
 
 class AssetRefused(Exception):
@@ -91,6 +101,16 @@ class AssetFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
+@contextmanager
+def _refusals_as_errors() -> Iterator[None]:
+    """WeasyPrint wraps a refusal in a BaseException; turn it back into an error the task
+    can record (a BaseException would escape Celery's handling)."""
+    try:
+        yield
+    except FatalURLFetchingError as error:
+        raise AssetRefused(str(error.__cause__ or error)) from error
+
+
 @dataclass(frozen=True)
 class Renderer:
     """What a worker keeps for its life: the fetcher, the fonts and the parsed stylesheet."""
@@ -100,21 +120,24 @@ class Renderer:
     stylesheet: CSS
     base_url: str
 
+    def options(self) -> dict[str, Any]:
+        """WeasyPrint's options, the same for the layout and the PDF (as write_pdf does)."""
+        return {"stylesheets": [self.stylesheet], "pdf_variant": PDF_VARIANT, "attachments": []}
+
+    def document(self, html: str) -> Document:
+        """Lay out any HTML under the certificate's rules (fetcher, fonts, stylesheet)."""
+        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        with _refusals_as_errors():
+            return page.render(font_config=self.font_config, **self.options())
+
+    def pdf(self, document: Document) -> bytes:
+        """A laid-out document as PDF/A-2a, with no attachment."""
+        with _refusals_as_errors():
+            return cast(bytes, document.write_pdf(**self.options()))
+
     def pdf_from_html(self, html: str) -> bytes:
-        """Any HTML to PDF under the certificate's rules (fetcher, fonts, stylesheet)."""
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        try:
-            pdf = document.write_pdf(
-                stylesheets=[self.stylesheet],
-                font_config=self.font_config,
-                pdf_variant=PDF_VARIANT,
-                attachments=[],
-            )
-        except FatalURLFetchingError as error:
-            # WeasyPrint wraps a refusal in a BaseException; turn it back into an error
-            # the task can record (a BaseException would escape Celery's handling).
-            raise AssetRefused(str(error.__cause__ or error)) from error
-        return cast(bytes, pdf)
+        """Any HTML to PDF under the certificate's rules."""
+        return self.pdf(self.document(html))
 
 
 @functools.cache
@@ -139,18 +162,61 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def certificate_html(certificate: Certificate) -> str:
-    """The certificate's HTML: every learner-supplied value autoescaped by the template."""
+def certificate_html(
+    certificate: Certificate,
+    *,
+    fit: str = FITS[0],
+    competencies_shown: int | None = None,
+    qr: SafeString | None = None,
+) -> str:
+    """The certificate's HTML: every learner-supplied value autoescaped by the template.
+    `fit` names a smaller type size for long faces; `competencies_shown` lists only the
+    first competencies, saying how many more there are (see certificate_pdf)."""
+    competencies = list(certificate.competencies or [])
+    shown = competencies if competencies_shown is None else competencies[:competencies_shown]
     context = {
         "certificate": certificate,
+        "fit": fit,
+        "competencies": shown,
+        "competencies_more": len(competencies) - len(shown),
         "verify_url": certificate.verify_url,
-        "qr_svg": qr_svg(certificate.verify_url),
+        "qr_svg": qr if qr is not None else qr_svg(certificate.verify_url),
         "completed_on": timezone.localdate(certificate.completed_at),
         "issued_on": timezone.localdate(certificate.issued_at),
     }
     return render_to_string(TEMPLATE, context)
 
 
+def _overflow_mm(document: Document) -> float:
+    """How far the face runs past where it must end (0 if it fits): its full-width lines
+    above the QR code, its list of competencies above the certificate number."""
+    anchors = document.pages[0].anchors
+    if len(document.pages) != 1 or not {"face-wide-end", "face-end"} <= anchors.keys():
+        return float("inf")  # it ran onto another page or off this one
+    wide_end = anchors["face-wide-end"][1] * MM_PER_PX
+    face_end = anchors["face-end"][1] * MM_PER_PX
+    return max(0.0, wide_end - WIDE_END_MM, face_end - FACE_END_MM)
+
+
 def certificate_pdf(certificate: Certificate) -> bytes:
-    """Render the certificate as an A4 landscape PDF/A with embedded, extractable text."""
-    return renderer().pdf_from_html(certificate_html(certificate))
+    """Render the certificate as an A4 landscape PDF/A with embedded, extractable text.
+
+    Almost every certificate fits at the first try. A very long name, title or list of
+    competencies is set in smaller type (FITS) until it fits; if even the smallest is
+    too long, the list shows the competencies that fit and says how many more there
+    are (the verify page lists them all). Nothing is ever cut off mid-page.
+    """
+    current = renderer()
+    qr = qr_svg(certificate.verify_url)  # the same in every layout
+    # The type size, and how many competencies to list (None: all), in the order tried.
+    smaller: list[tuple[str, int | None]] = [(fit, None) for fit in FITS[1:]]
+    fewer = [(FITS[-1], shown) for shown in range(len(certificate.competencies or []) - 1, -1, -1)]
+    document = current.document(certificate_html(certificate, qr=qr))
+    for fit, shown in smaller + fewer:
+        if not _overflow_mm(document):
+            break
+        html = certificate_html(certificate, fit=fit, competencies_shown=shown, qr=qr)
+        document = current.document(html)
+    if _overflow_mm(document):
+        logger.warning("certificate %s does not fit its page", certificate.number)
+    return current.pdf(document)

@@ -7,8 +7,11 @@ the expected URL at the certificate's error level: equal matrices mean the print
 carries exactly that URL.
 """
 
+import html
+import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,35 @@ def pdf_text(path: Path) -> str:
         ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
     )
     return result.stdout
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word printed on the page and its box, in mm from the page's top left."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def page_words(path: Path) -> list[Word]:
+    """Every word on the (first) page with its box, in the order the page draws them."""
+    result = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    mm_per_point = 25.4 / 72
+    words = []
+    for match in WORD_BOX.finditer(result.stdout):
+        left, top, right, bottom = (float(value) * mm_per_point for value in match.groups()[:4])
+        words.append(Word(html.unescape(match.group(5)), left, top, right, bottom))
+    return words
+
+
+WORD_BOX = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+)
 
 
 def squashed(text: str) -> str:

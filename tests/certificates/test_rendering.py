@@ -22,6 +22,7 @@ from certificates.pdf import (
 from tests.certificates.pdfs import (
     embedded_files_and_attachments,
     expected_qr_matrix,
+    page_words,
     pdf_text,
     qr_matrix,
     squashed,
@@ -104,6 +105,73 @@ def test_the_pdf_shows_the_face_in_extractable_text_with_fonts_embedded(
     for font in fonts.values():
         descendant = font.get_object()["/DescendantFonts"][0].get_object()
         assert "/FontFile2" in descendant["/FontDescriptor"], font  # embedded (subset)
+
+
+LONG_NAME = (
+    "Wolfeschlegelsteinhausenbergerdorff Maria-Magdalena Alexandrina "
+    "Konstantinopoulou-Featherstonehaugh Maria-Magdalena Alexandrina Konstantinopoulou-Feat"
+)[:150]  # the longest name a certificate can carry
+LONG_TITLE = (
+    "Working together across housing, health and social care to spot and act on hazards "
+    "in the home: " * 3
+)[:200]
+LONG_ORGANISATION = ("Greater Manchester Housing, Health and Social Care Partnership " * 4)[:200]
+MANY_COMPETENCIES = [
+    {
+        "code": f"HH-X{index}",
+        "title": ("Recognises how overcrowding, cold and damp homes affect health " * 4)[:200],
+    }
+    for index in range(12)
+]
+# Where certificate.css puts the QR code's top and the verify column's left edge (mm).
+QR_TOP_MM, RIGHT_COLUMN_MM = 145.0, 221.0
+
+
+@pytest.mark.parametrize(
+    "face",
+    [
+        {"learner_name": LONG_NAME},
+        {"module_title": LONG_TITLE, "organisation_name": LONG_ORGANISATION},
+        {"competencies": MANY_COMPETENCIES[:8]},
+        {
+            "learner_name": LONG_NAME,
+            "module_title": LONG_TITLE,
+            "organisation_name": LONG_ORGANISATION,
+            "competencies": MANY_COMPETENCIES,
+        },
+    ],
+    ids=["long-name", "long-title", "many-competencies", "everything-at-its-longest"],
+)
+def test_a_long_face_is_set_smaller_and_never_runs_under_the_number_or_the_qr_code(
+    tmp_path: Path, face: dict[str, object]
+) -> None:
+    shown = certificate(**face)
+    path = write(tmp_path, certificate_pdf(shown))
+
+    words = page_words(path)
+    at_number = next(i for i, word in enumerate(words) if word.text == shown.number)
+    face_words = words[: at_number - 2]  # up to "Certificate number"
+    number_top = words[at_number - 2].top
+    # pdftotext joins a word hyphenated at a line's end, so compare without hyphens.
+    text = squashed(pdf_text(path)).replace("-", "")
+    assert len(PdfReader(str(path)).pages) == 1
+    assert [w.text for w in words[at_number - 2 : at_number]] == ["Certificate", "number"]
+    assert max(word.bottom for word in face_words) < number_top - 1
+    assert all(w.bottom < QR_TOP_MM for w in face_words if w.right > RIGHT_COLUMN_MM)
+    assert all(w.right < 282 and w.left > 15 for w in face_words)  # inside the frame
+    for value in (shown.learner_name, shown.module_title, shown.organisation_name):
+        assert squashed(value).replace("-", "") in text
+    listed = [
+        c["code"]
+        for c in shown.competencies
+        if squashed(f"{c['code']} {c['title']}").replace("-", "")[:30] in text
+    ]
+    missing = len(shown.competencies) - len(listed)
+    if missing:
+        assert f"and{missing}more,listedwherethiscertificateischecked" in text
+        assert listed == [c["code"] for c in shown.competencies[: len(listed)]]
+    else:
+        assert "listedwherethiscertificateischecked" not in text
 
 
 def test_the_pdf_is_pdf_a_2a_and_tagged(tmp_path: Path) -> None:

@@ -22,11 +22,10 @@ from certificates.models import Certificate
 from certificates.tasks import issue_certificate
 from tests.certificates.conftest import certificate_of, complete_module, pdf_files, stored_pdf
 from tests.certificates.pdfs import expected_qr_matrix, pdf_text, qr_matrix, squashed
-from tests.certificates.workers import worker_on
 from tests.conftest import World
 from tests.support.smtp import Mailbox, smtp_server
 from tests.support.training import publish_module, right_answers
-from tests.support.worker import WorkerProcess, _redis, wait_for
+from tests.support.worker import WorkerProcess, _redis, wait_for, worker_on
 from training.models import Enrolment, Lesson
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

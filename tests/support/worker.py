@@ -62,33 +62,38 @@ def worker_environment(queue: str, extra: dict[str, str] | None = None) -> dict[
 def celery_worker(
     tmp_path: Path, extra_env: dict[str, str] | None = None, *, concurrency: int = 1
 ) -> Iterator[WorkerProcess]:
-    """Run a worker on a queue of its own; point this process's app at it; stop it after.
-    With concurrency above 1 it runs a prefork pool, so tasks really run at the same time."""
+    """Run a worker on a queue of its own (see worker_on), and delete the queue after."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    log_path = tmp_path / f"{queue}.log"
+    try:
+        with worker_on(
+            queue, tmp_path / f"{queue}.log", concurrency=concurrency, extra_env=extra_env
+        ) as worker:
+            yield worker
+    finally:
+        _redis().delete(queue)
+
+
+@contextmanager
+def worker_on(
+    queue: str, log_path: Path, *, concurrency: int = 1, extra_env: dict[str, str] | None = None
+) -> Iterator[WorkerProcess]:
+    """A worker consuming `queue`, logging to `log_path`; this process's tasks go to that
+    queue while it runs. With concurrency above 1 it runs a prefork pool, so tasks really
+    run at the same time. A second worker may take over the same queue after the first
+    is killed (its log file then says which is which). Stopped (SIGTERM) afterwards
+    unless already killed."""
     previous = (app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
-    with log_path.open("wb") as log_file:
+    pool = (
+        ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency > 1 else ["--pool=solo"]
+    )
+    with log_path.open("ab") as log_file:
         process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "worker",
-                "worker",
-                "--pool=solo" if concurrency == 1 else "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "INFO",
-                "-n",
-                f"{queue}@%h",
+                *(sys.executable, "-m", "celery", "-A", "worker", "worker", *pool, "-Q", queue),
+                *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
+                *("-n", f"{queue}-{log_path.stem}@%h"),
             ],
             cwd=ROOT,
             env=worker_environment(queue, extra_env),
@@ -103,12 +108,11 @@ def celery_worker(
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
         app.conf.task_always_eager, app.conf.task_default_queue = previous
-        _redis().delete(queue)
 
 
 def wait_for(
