@@ -2,7 +2,7 @@
 code in-process (the real worker path is in test_worker.py)."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from core.errors import Conflict, HearthError
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
 from tests.conftest import World
-from tests.support.smtp import smtp_server
+from tests.support.smtp import Mailbox, smtp_server
 from training.models import Enrolment, Module
 from worker.celery import app
 from worker.checks import tasks_outliving_visibility
@@ -48,6 +48,19 @@ def evidenced(module: Module) -> list[Competency]:
     for competency in competencies:
         ModuleCompetency.objects.create(module=module, competency=competency)
     return competencies
+
+
+@pytest.fixture
+def smtp_mailbox(settings: Settings) -> Iterator[Mailbox]:
+    """Email goes by SMTP to a real server on loopback; its mailbox holds what arrived."""
+    with smtp_server() as (mailbox, port):
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            }
+        }
+        yield mailbox
 
 
 # --- completion records the certificate, the job issues it after commit ---------------
@@ -122,32 +135,25 @@ def test_the_job_renders_stores_and_emails_once_and_a_rerun_changes_nothing(
 
 
 def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
-    world: World, completed: Complete, media: Path, settings: Settings
+    world: World, completed: Complete, media: Path, smtp_mailbox: Mailbox
 ) -> None:
     enrolment = completed(world.x_learner_a)
-    with smtp_server() as (mailbox, port):
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-            }
-        }
-        mailbox.scripted_replies.append("451 Try again later")
+    smtp_mailbox.scripted_replies.append("451 Try again later")
 
-        with pytest.raises(TRANSIENT_ERRORS):
-            services.certificate_issue(enrolment_id=enrolment.pk)
-        stored = certificate_of(enrolment)
-        assert stored.pdf and stored.email_sent_at is None  # the claim was released
+    with pytest.raises(TRANSIENT_ERRORS):
         services.certificate_issue(enrolment_id=enrolment.pk)
-        services.certificate_issue(enrolment_id=enrolment.pk)
+    stored = certificate_of(enrolment)
+    assert stored.pdf and stored.email_sent_at is None  # the claim was released
+    services.certificate_issue(enrolment_id=enrolment.pk)
+    services.certificate_issue(enrolment_id=enrolment.pk)
 
     assert Certificate.objects.count() == 1
     assert pdf_files(media) == [stored_pdf(media, stored)]
-    assert [m["To"] for m in mailbox.messages] == [world.x_learner_a.email]
+    assert [m["To"] for m in smtp_mailbox.messages] == [world.x_learner_a.email]
 
 
 def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
-    world: World, completed: Complete, media: Path, settings: Settings
+    world: World, completed: Complete, media: Path, settings: Settings, smtp_mailbox: Mailbox
 ) -> None:
     """The certificate email is composed directly (notifications.mime): read back from a
     real SMTP server by Python's parser, it has the headers, both parts and the text."""
@@ -155,17 +161,10 @@ def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
     world.x_learner_a.full_name = "Zoë Ó Briain-Łukasz"
     world.x_learner_a.save(update_fields=["full_name"])
     enrolment = completed(world.x_learner_a)
-    with smtp_server() as (mailbox, port):
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-            }
-        }
-        services.certificate_issue(enrolment_id=enrolment.pk)
+    services.certificate_issue(enrolment_id=enrolment.pk)
 
     certificate = certificate_of(enrolment)
-    [message] = mailbox.messages
+    [message] = smtp_mailbox.messages
     assert message["To"] == world.x_learner_a.email
     assert message["From"] == settings.DEFAULT_FROM_EMAIL
     assert message["Subject"] == "Your Hearth certificate: Damp and mould in the home"
