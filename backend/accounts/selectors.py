@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationAPIKey,
+    Partnership,
+    Role,
+    Team,
+    User,
+)
 from core.errors import NotFound
 
 
@@ -152,6 +160,13 @@ def teams_visible_to(actor: Actor) -> QuerySet[Team]:
 def organisations_visible_to(actor: Actor) -> QuerySet[Organisation]:
     """Organisations the actor belongs to (or whose key it is)."""
     return Organisation.objects.filter(pk__in=actor.organisation_ids)
+
+
+def partnerships_viewed_by(actor: Actor) -> QuerySet[Partnership]:
+    """Partnerships whose figures the person may see (none for an API key)."""
+    if actor.user_id is None or actor.is_api_key:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(viewers__pk=actor.user_id).order_by("name")
 
 
 def _managed(actor: Actor, prefix: str = "") -> Q:

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from accounts.selectors import actor_from_request
+from accounts.selectors import actor_from_request, partnerships_viewed_by
 from core.errors import Conflict, NotFound
 from reporting import competency_figures, completions, selectors, serializers, services
 from reporting.conditional import conditional_response, query_signature
@@ -449,9 +449,9 @@ class PartnershipListView(APIView):
 
     @extend_schema(responses=serializers.PartnershipSerializer(many=True))
     def get(self, request: Request) -> Response:
-        partnerships = selectors.partnerships_viewed_by(
-            actor_from_request(request)
-        ).prefetch_related("organisations")
+        partnerships = partnerships_viewed_by(actor_from_request(request)).prefetch_related(
+            "organisations"
+        )
         return Response(
             [
                 {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, Partnership, Team
-from accounts.selectors import Actor
+from accounts.selectors import Actor, partnerships_viewed_by
 from core.errors import NotFound
 from reporting.models import IndicatorReport
 from training.models import Module
@@ -96,13 +96,6 @@ def stats_scope_for(actor: Actor, *, organisation_id: int | None = None) -> Stat
         return StatsScope(team_ids=teams)
     # A team of an administered organisation adds nothing: the organisation covers it.
     return StatsScope(organisation_ids=organisations, team_ids=teams)
-
-
-def partnerships_viewed_by(actor: Actor) -> QuerySet[Partnership]:
-    """Partnerships whose figures the person may see (none for an API key)."""
-    if actor.user_id is None or actor.is_api_key:
-        return Partnership.objects.none()
-    return Partnership.objects.filter(viewers__pk=actor.user_id).order_by("name")
 
 
 def partnership_scope_for(actor: Actor, *, partnership_id: int) -> StatsScope:

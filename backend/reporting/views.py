@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Team
-from accounts.selectors import actor_from_request
+from accounts.selectors import actor_from_request, partnerships_viewed_by
 from core.errors import HearthError, NotFound
 from reporting import selectors, services
 from reporting.completions import FIGURES, CompletionQuery, completions_table
@@ -124,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """An organisation's completions over time, by team and by module (org admins and
     managers), and the partnerships the person views. Anyone else: 404."""
     actor = actor_from_request(request)
-    partnerships = list(selectors.partnerships_viewed_by(actor))
+    partnerships = list(partnerships_viewed_by(actor))
     has_stats = actor.is_org_admin or actor.is_manager
     if not has_stats and not partnerships:
         raise Http404("No dashboards for you here.")

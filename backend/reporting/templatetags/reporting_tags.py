@@ -5,8 +5,7 @@ from typing import Any
 
 from django import template
 
-from accounts.selectors import actor_from_request
-from reporting.selectors import partnerships_viewed_by
+from accounts.selectors import actor_from_request, partnerships_viewed_by
 
 register = template.Library()
 
