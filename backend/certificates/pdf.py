@@ -171,7 +171,8 @@ def certificate_html(
 ) -> str:
     """The certificate's HTML: every learner-supplied value autoescaped by the template.
     `fit` names a smaller type size for long faces; `competencies_shown` lists only the
-    first competencies, saying how many more there are (see certificate_pdf)."""
+    first competencies, saying how many more there are (see certificate_pdf); `qr` is
+    the QR code when the caller has already made it."""
     competencies = list(certificate.competencies or [])
     shown = competencies if competencies_shown is None else competencies[:competencies_shown]
     context = {
@@ -190,9 +191,11 @@ def certificate_html(
 def _overflow_mm(document: Document) -> float:
     """How far the face runs past where it must end (0 if it fits): its full-width lines
     above the QR code, its list of competencies above the certificate number."""
+    if len(document.pages) != 1:
+        return float("inf")  # it ran onto another page
     anchors = document.pages[0].anchors
-    if len(document.pages) != 1 or not {"face-wide-end", "face-end"} <= anchors.keys():
-        return float("inf")  # it ran onto another page or off this one
+    if not {"face-wide-end", "face-end"} <= anchors.keys():
+        return float("inf")  # it ran off the page
     wide_end = anchors["face-wide-end"][1] * MM_PER_PX
     face_end = anchors["face-end"][1] * MM_PER_PX
     return max(0.0, wide_end - WIDE_END_MM, face_end - FACE_END_MM)

@@ -1,4 +1,5 @@
-"""/healthz: are the database, the broker and the shared cache (when there are) reachable?"""
+"""/healthz: are the database, the broker and the shared cache reachable? (The embedded
+default has no broker and no shared cache: nothing to reach.)"""
 
 from typing import Any
 
