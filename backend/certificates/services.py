@@ -31,7 +31,7 @@ from certificates.models import (
 )
 from competencies.selectors import competencies_evidenced_by
 from core.errors import Conflict, HearthError
-from notifications.mime import ComposedEmail, compose, mail_domain
+from notifications.mime import ComposedEmail, composed_email, mail_domain
 from training.models import Enrolment, EnrolmentStatus
 
 logger = logging.getLogger(__name__)
@@ -204,24 +204,14 @@ def certificate_email(*, certificate: Certificate) -> ComposedEmail:
         "Message-ID": f"<hearth.certificate.{certificate.number}@{mail_domain(site)}>",
         "Auto-Submitted": "auto-generated",
     }
-    sender = settings.DEFAULT_FROM_EMAIL
-    message = ComposedEmail(
-        raw=compose(
-            sender=sender,
-            to=learner.email,
-            subject=subject,
-            text=text,
-            html=html,
-            headers=headers,
-        ),
+    return composed_email(
+        sender=settings.DEFAULT_FROM_EMAIL,
+        to=learner.email,
         subject=subject,
-        body=text,
-        from_email=sender,
-        to=[learner.email],
+        text=text,
+        html=html,
         headers=headers,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def certificate_email_send(*, certificate: Certificate) -> None:

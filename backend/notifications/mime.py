@@ -80,6 +80,30 @@ class _Composed:
         return self.raw.decode("utf-8")
 
 
+def composed_email(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    headers: Mapping[str, str],
+    connection: Any = None,
+) -> "ComposedEmail":
+    """A plain-text + HTML email to one person, its MIME composed once by `compose`."""
+    message = ComposedEmail(
+        raw=compose(sender=sender, to=to, subject=subject, text=text, html=html, headers=headers),
+        subject=subject,
+        body=text,
+        from_email=sender,
+        to=[to],
+        connection=connection,
+        headers=dict(headers),
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 class ComposedEmail(EmailMultiAlternatives):
     """A Django email whose MIME is composed once by `compose` (see the module docstring);
     everything else (connection, recipients, sending) is Django's email API."""

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from competencies.models import Assessment
-from notifications.mime import ComposedEmail, compose, mail_domain
+from notifications.mime import ComposedEmail, composed_email, mail_domain
 from notifications.models import Kind, ReminderLog, Status
 from notifications.tokens import unsubscribe_token
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
@@ -282,23 +282,15 @@ class _Renderer:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         }
-        message = ComposedEmail(
-            raw=compose(
-                sender=self.sender,
-                to=log.person.email,
-                subject=subject,
-                text=text,
-                html=html,
-                headers=headers,
-            ),
+        return composed_email(
+            sender=self.sender,
+            to=log.person.email,
             subject=subject,
-            body=text,
-            to=[log.person.email],
-            connection=self.connection,
+            text=text,
+            html=html,
             headers=headers,
+            connection=self.connection,
         )
-        message.attach_alternative(html, "text/html")
-        return message
 
 
 def _smtp_code(error: BaseException) -> int | None:

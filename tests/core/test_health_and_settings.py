@@ -50,26 +50,24 @@ def test_check_deploy_passes_with_the_documented_production_environment() -> Non
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key() -> None:
-    environment = {**_clean_environ(), **_production_env(), "SECRET_KEY": ""}
+@pytest.mark.parametrize(
+    ("variable", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY must be set"),
+        ("CACHE_URL", "CACHE_URL must name a Redis database"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secret_key_or_shared_cache(
+    variable: str, message: str
+) -> None:
+    environment = {**_clean_environ(), **_production_env(), variable: ""}
 
     result = subprocess.run(
         [*MANAGE, "check"], env=environment, capture_output=True, text=True, check=False
     )
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
-
-
-def test_production_refuses_to_start_without_a_shared_cache() -> None:
-    environment = {**_clean_environ(), **_production_env(), "CACHE_URL": ""}
-
-    result = subprocess.run(
-        [*MANAGE, "check"], env=environment, capture_output=True, text=True, check=False
-    )
-
-    assert result.returncode != 0
-    assert "CACHE_URL must name a Redis database" in result.stderr
+    assert message in result.stderr
 
 
 def test_embedded_default_needs_no_services(tmp_path: Path) -> None:
