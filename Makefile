@@ -19,7 +19,7 @@ PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	EMAIL_HOST=127.0.0.1 \
 	DEFAULT_FROM_EMAIL=hearth@hearth.example.org SITE_URL=https://hearth.example.org
 
-.PHONY: help install system-deps run test lint typecheck checks pytest bench clean
+.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest bench clean
 
 help:
 	@echo "make run    serve Hearth at http://127.0.0.1:$(PORT) (embedded: SQLite, eager tasks, console email) with demo data"
@@ -36,6 +36,8 @@ install: $(VENV)/.installed
 system-deps:
 	@scripts/system-deps.sh
 
+# Links in emails and on certificates name the port served unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
@@ -55,10 +57,15 @@ checks: install
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	$(PRODUCTION_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
+# The embedded default's pass (SQLite file, eager tasks, as `make run` runs), then the
+# full mode's (PostgreSQL, Redis, real workers). Each names its database and broker.
+pytest-embedded: install system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test_embedded $(BIN)/pytest $(PYTEST_ARGS)
+
 pytest: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck checks pytest
+test: lint typecheck checks pytest-embedded pytest
 
 bench: install
 	@for bench in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$bench"; $(PY) $$bench || exit 1; done

@@ -1,4 +1,11 @@
-"""Suite-wide fixtures. The suite runs on real PostgreSQL and Redis and says so."""
+"""Suite-wide fixtures. The suite has two passes and each says which it is:
+
+- full mode (config.settings.test): real PostgreSQL and Redis; every test runs but those
+  marked `embedded_only`;
+- the embedded default (config.settings.test_embedded, `make pytest-embedded`): a SQLite
+  file and eager tasks, as `make run` runs; every test runs but those marked `full_only`
+  (they prove something of PostgreSQL or Redis themselves) or `worker`.
+"""
 
 from collections.abc import Callable
 from typing import Any
@@ -14,24 +21,56 @@ from accounts.models import Membership, Organisation, Role, Team, User
 from tests import factories
 
 
+def embedded_pass() -> bool:
+    """Is this the embedded default's pass (SQLite file, eager tasks)?"""
+    return settings.SETTINGS_MODULE == "config.settings.test_embedded"
+
+
 def _services_summary() -> tuple[str, str]:
     database = settings.DATABASES["default"]
-    database_line = (
-        f"{database['ENGINE'].rsplit('.', 1)[-1]} at {database.get('HOST') or 'local socket'}:"
-        f"{database.get('PORT') or ''}/{database.get('NAME')}"
-    )
-    return database_line, settings.CELERY_BROKER_URL
+    vendor = database["ENGINE"].rsplit(".", 1)[-1]
+    if vendor == "sqlite3":
+        database_line = f"sqlite file {database.get('TEST', {}).get('NAME')}"
+    else:
+        database_line = (
+            f"{vendor} at {database.get('HOST') or 'local socket'}:"
+            f"{database.get('PORT') or ''}/{database.get('NAME')}"
+        )
+    broker = settings.CELERY_BROKER_URL or "eager (tasks run in-process, no broker)"
+    return database_line, broker
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    """State, in the test output, which database vendor and broker the run uses."""
+    """State, in the test output, which pass this is and the database and broker it uses."""
     database_line, broker = _services_summary()
-    return [f"hearth database: {database_line}", f"hearth broker: {broker}"]
+    mode = "embedded default" if embedded_pass() else "full mode"
+    return [f"hearth pass: {mode}", f"hearth database: {database_line}", f"hearth broker: {broker}"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each pass runs every test but those that belong to the other mode only: the full
+    pass leaves out `embedded_only`; the embedded pass leaves out `full_only` and `worker`
+    (a real Celery worker needs the broker)."""
+    other_mode_only: tuple[str, ...] = (
+        ("full_only", "worker") if embedded_pass() else ("embedded_only",)
+    )
+    kept = [i for i in items if not any(i.get_closest_marker(m) for m in other_mode_only)]
+    left_out = [item for item in items if item not in kept]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail loudly (never fall back) if PostgreSQL or Redis is unreachable; start with an
-    empty shared cache, so no count (the verify rate limit) carries over from a last run."""
+    empty shared cache, so no count (the verify rate limit) carries over from a last run.
+    The embedded pass must really be the embedded default: SQLite and no broker."""
+    if embedded_pass():
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+            raise pytest.UsageError("The embedded pass runs on SQLite; DATABASE_URL leaked in.")
+        if settings.CELERY_BROKER_URL or not settings.CELERY_TASK_ALWAYS_EAGER:
+            raise pytest.UsageError("The embedded pass runs tasks eagerly; a broker leaked in.")
+        return
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("The test suite runs on PostgreSQL; set DATABASE_URL to one.")
     if not settings.CACHE_URL:
@@ -58,7 +97,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     database_line, broker = _services_summary()
-    terminalreporter.write_line(f"ran against database {database_line} and broker {broker}")
+    mode = "embedded default" if embedded_pass() else "full mode"
+    terminalreporter.write_line(f"{mode}: ran against database {database_line} and broker {broker}")
 
 
 @pytest.fixture

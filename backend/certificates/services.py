@@ -14,13 +14,13 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.selectors import Actor
 from certificates.identifiers import new_certificate_number, new_verification_code
 from certificates.models import (
@@ -30,8 +30,10 @@ from certificates.models import (
     certificate_pdf_path,
 )
 from competencies.selectors import competencies_evidenced_by
+from core.email import email_message, mail_domain
 from core.errors import Conflict, HearthError
-from notifications.mime import ComposedEmail, composed_email, mail_domain
+from notifications.models import Kind
+from notifications.selectors import email_wanted
 from training.models import Enrolment, EnrolmentStatus
 
 logger = logging.getLogger(__name__)
@@ -126,31 +128,16 @@ def _pdf_render_and_store(certificate: Certificate) -> None:
         raise OSError(f"storage stored {stored!r} instead of {name!r}")
 
 
-# The issue job's lock, written out: every job runs it, and composing it with the ORM
-# (a join, FOR UPDATE OF and a LIMIT) took longer than PostgreSQL took to run it. The
-# learner's email and name come with it, for the email this job may send.
-LOCK_CURRENT_SQL = (
-    "SELECT c.*, u.email AS learner_email, u.full_name AS learner_full_name"
-    " FROM {certificate} c JOIN {user} u ON u.id = c.learner_id"
-    " WHERE c.enrolment_id = %s AND c.superseded_at IS NULL"
-    " FOR UPDATE OF c"
-)
-
-
 def _lock_current(enrolment_id: int) -> Certificate | None:
     """The enrolment's current certificate (the database allows one), its row locked until
-    the transaction ends, with `learner` holding the learner's email and name."""
-    sql = LOCK_CURRENT_SQL.format(certificate=Certificate._meta.db_table, user=User._meta.db_table)
-    certificate = next(iter(Certificate.objects.raw(sql, [enrolment_id])), None)
-    if certificate is not None:
-        extra = vars(certificate)  # the joined columns, as raw() sets them
-        # The learner's other fields stay deferred: they load if anything asks for them.
-        certificate.learner = User.from_db(
-            Certificate.objects.db,
-            ["id", "email", "full_name"],
-            [certificate.learner_id, extra.pop("learner_email"), extra.pop("learner_full_name")],
-        )
-    return certificate
+    the transaction ends (SQLite, the embedded default, has one writer at a time and
+    needs no row lock), with its learner for the email this job may send."""
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("learner")
+        .filter(enrolment_id=enrolment_id, superseded_at__isnull=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -176,7 +163,13 @@ def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None
     # Under the row lock this check-then-set is a claim: no other job reads the row until
     # this transaction commits with email_sent_at set.
     email_claimed = (
-        certificate.email_sent_at is None and certificate.status == CertificateStatus.CURRENT
+        certificate.email_sent_at is None
+        and certificate.status == CertificateStatus.CURRENT
+        and email_wanted(
+            person_id=certificate.learner_id,
+            organisation_id=certificate.organisation_id,
+            kind=Kind.CERTIFICATE_READY,
+        )
     )
     if email_claimed:
         certificate.email_sent_at = changed["email_sent_at"] = timezone.now()
@@ -185,10 +178,9 @@ def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None
     return certificate, email_claimed
 
 
-def certificate_email(*, certificate: Certificate) -> ComposedEmail:
-    """The "certificate ready" email, composed directly (notifications.mime): Django's
-    email API spent longer building it than the rest of the job outside the render.
-    Its Message-ID is the certificate's, so a copy is recognisably the same email."""
+def certificate_email(*, certificate: Certificate) -> EmailMultiAlternatives:
+    """The "certificate ready" email. Its Message-ID is the certificate's, so a copy is
+    recognisably the same email."""
     learner = certificate.learner
     site = settings.SITE_URL
     context = {
@@ -204,7 +196,7 @@ def certificate_email(*, certificate: Certificate) -> ComposedEmail:
         "Message-ID": f"<hearth.certificate.{certificate.number}@{mail_domain(site)}>",
         "Auto-Submitted": "auto-generated",
     }
-    return composed_email(
+    return email_message(
         sender=settings.DEFAULT_FROM_EMAIL,
         to=learner.email,
         subject=subject,

@@ -29,3 +29,14 @@ def email_preferences(*, person_id: int) -> list[tuple[str, str, bool, bool]]:
         (code, str(label), code in mandatory or code not in opted_out, code in mandatory)
         for code, label in Kind.choices
     ]
+
+
+def email_wanted(*, person_id: int, organisation_id: int | None, kind: str) -> bool:
+    """Does this person receive this kind of email from this organisation? Yes unless
+    they opted out of it and the organisation does not make it mandatory."""
+    if not EmailOptOut.objects.filter(person_id=person_id, kind=kind).exists():
+        return True
+    return (
+        organisation_id is not None
+        and MandatoryKind.objects.filter(organisation_id=organisation_id, kind=kind).exists()
+    )

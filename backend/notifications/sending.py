@@ -19,7 +19,7 @@ from queue import Empty, Queue
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import get_template
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from competencies.models import Assessment
-from notifications.mime import ComposedEmail, composed_email, mail_domain
+from core.email import email_message, mail_domain
 from notifications.models import Kind, ReminderLog, Status
 from notifications.tokens import unsubscribe_token
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
@@ -260,7 +260,7 @@ class _Renderer:
         merge = self.skeletons[kind]
         return self._merged(merge, context) if merge else self._full(kind, context)
 
-    def render(self, log: ReminderLog, context: dict[str, Any]) -> ComposedEmail:
+    def render(self, log: ReminderLog, context: dict[str, Any]) -> EmailMultiAlternatives:
         unsubscribe = self.unsubscribe_url.format(
             unsubscribe_token(person_id=log.person_id, kind=log.kind)
         )
@@ -282,7 +282,7 @@ class _Renderer:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         }
-        return composed_email(
+        return email_message(
             sender=self.sender,
             to=log.person.email,
             subject=subject,
@@ -304,11 +304,13 @@ def _smtp_code(error: BaseException) -> int | None:
 
 def _rendered(
     renderer: _Renderer, logs: list[ReminderLog], contexts: dict[int, dict[str, Any]]
-) -> Iterator[tuple[ReminderLog, ComposedEmail]]:
+) -> Iterator[tuple[ReminderLog, EmailMultiAlternatives]]:
     """The batch's emails, rendered in a second thread while this one waits on the SMTP
     server (waiting releases the interpreter lock), so rendering overlaps sending.
     Rendering touches no database; an error in it is raised here."""
-    ready: Queue[tuple[ReminderLog, ComposedEmail] | BaseException | None] = Queue(maxsize=64)
+    ready: Queue[tuple[ReminderLog, EmailMultiAlternatives] | BaseException | None] = Queue(
+        maxsize=64
+    )
     stop = threading.Event()
 
     def produce() -> None:

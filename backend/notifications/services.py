@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.models import Organisation
 from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog, Status
+from notifications.selectors import email_wanted
 from notifications.sending import SendReport, send_pending
 
 
@@ -50,12 +51,7 @@ def event_notify(
     """Record an event reminder (e.g. a certificate is ready) at most once, then send it.
     Respects opt-outs unless the organisation makes the kind mandatory. Returns None when
     the person opted out or it was already recorded."""
-    opted_out = EmailOptOut.objects.filter(person_id=person_id, kind=kind).exists()
-    mandatory = (
-        organisation_id is not None
-        and MandatoryKind.objects.filter(organisation_id=organisation_id, kind=kind).exists()
-    )
-    if opted_out and not mandatory:
+    if not email_wanted(person_id=person_id, organisation_id=organisation_id, kind=kind):
         return None
     log, created = ReminderLog.objects.get_or_create(
         person_id=person_id,

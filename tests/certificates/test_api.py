@@ -331,6 +331,7 @@ def test_verification_is_rate_limited_per_address_across_page_and_api(
     assert elsewhere.status_code == 200
 
 
+@pytest.mark.full_only("the shared cache is Redis")
 def test_the_rate_limit_counts_in_redis_where_every_web_process_sees_it(
     certificates: dict[str, Certificate],
 ) -> None:

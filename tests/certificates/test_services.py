@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -23,6 +24,7 @@ from certificates.selectors import issue_failures_open
 from certificates.tasks import TRANSIENT_ERRORS, issue_certificate
 from competencies.models import Competency, Framework, ModuleCompetency
 from core.errors import Conflict, HearthError
+from notifications.models import Kind, MandatoryKind
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
 from tests.conftest import World
@@ -155,8 +157,8 @@ def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
 def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
     world: World, completed: Complete, media: Path, settings: Settings, smtp_mailbox: Mailbox
 ) -> None:
-    """The certificate email is composed directly (notifications.mime): read back from a
-    real SMTP server by Python's parser, it has the headers, both parts and the text."""
+    """The certificate email (core.email), read back from a real SMTP server by Python's
+    parser, has the headers, both parts and the text."""
     settings.SITE_URL = "https://hearth.example.org"
     world.x_learner_a.full_name = "Zoë Ó Briain-Łukasz"
     world.x_learner_a.save(update_fields=["full_name"])
@@ -176,6 +178,28 @@ def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
     for part in (text.get_content(), html.get_content()):
         assert "Hello Zoë," in part
         assert certificate.number in part and certificate.verify_url in part
+
+
+def test_a_learner_who_opted_out_gets_no_certificate_email_unless_it_is_mandatory(
+    world: World, completed: Complete, media: Path, client: Client
+) -> None:
+    """Issue 11: the certificate email follows the choice the email preferences page offers."""
+    learner = world.x_learner_a
+    client.force_login(learner)
+    page = client.post("/settings/email/", {"kinds": ["due_soon"]})
+    assert page.status_code == 302
+    enrolment = completed(learner)
+
+    issue_certificate(enrolment.pk)
+    issue_certificate(enrolment.pk)
+
+    certificate = certificate_of(enrolment)
+    assert certificate.pdf and certificate.email_sent_at is None
+    assert mail.outbox == []
+    MandatoryKind.objects.create(organisation=world.org_x, kind=Kind.CERTIFICATE_READY)
+    issue_certificate(enrolment.pk)
+    issue_certificate(enrolment.pk)
+    assert [message.to for message in mail.outbox] == [[learner.email]]
 
 
 def test_a_job_that_fails_for_good_is_recorded_and_an_admin_runs_it_again(

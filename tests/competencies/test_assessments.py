@@ -81,12 +81,13 @@ def test_the_model_and_the_database_refuse_edits_and_deletes(world: World) -> No
         assessment.delete()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Assessment.objects.filter(pk=assessment.pk).update(outcome="not_yet_competent")
-    with (
-        pytest.raises(DatabaseError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute("DELETE FROM competencies_assessment")
+    if connection.vendor == "postgresql":  # SQLite: see competencies migration 0003
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("DELETE FROM competencies_assessment")
     assert Assessment.objects.get(pk=assessment.pk).outcome == "competent"
 
 

@@ -88,6 +88,7 @@ def test_competencies_that_never_expire_stay_competent(world: World) -> None:
         assert _state(world, competency.pk) == State.COMPETENT
 
 
+@pytest.mark.full_only("compares PostgreSQL's own statement with the portable query")
 def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
     world: World, settings: Settings
 ) -> None:

@@ -4,7 +4,7 @@ from worker.celery import app
 from worker.schedule import BEAT_SCHEDULE
 
 
-def test_every_scheduled_job_is_a_registered_task() -> None:
+def test_every_scheduled_job_is_a_registered_task(db: None) -> None:
     app.loader.import_default_modules()
 
     scheduled = {entry["task"] for entry in BEAT_SCHEDULE.values()}

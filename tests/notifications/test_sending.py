@@ -116,3 +116,27 @@ def test_digest_lists_the_managers_team(world: World, mailbox: Mailbox) -> None:
     assert body is not None
     assert f"{world.x_learner_a.full_name}: Damp basics" in body.get_content()
     assert ReminderLog.objects.filter(kind=Kind.DIGEST, status=Status.SENT).count() == 2
+
+
+def test_the_daily_and_weekly_jobs_print_on_the_embedded_defaults_console_backend(
+    world: World, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11: `make run` prints email to the console; the jobs send through it and every
+    reminder they claimed ends `sent` (none left `sending`)."""
+    from notifications.tasks import run_daily_reminders, send_weekly_digests
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    module = publish_module()
+    due_enrolment(world.x_learner_a, module, days=1)
+    due_enrolment(world.x_learner_b, module, days=-10)
+
+    daily = run_daily_reminders()
+    weekly = send_weekly_digests()
+
+    printed = capsys.readouterr().out
+    assert "Subject: Training due soon: Damp basics" in printed
+    assert "Subject: Training overdue: Damp basics" in printed
+    assert "Subject: Your team this week" in printed
+    assert set(ReminderLog.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert daily == {"planned": 2, "sent": 2, "failed": 0}
+    assert weekly == {"planned": 2, "sent": 2, "failed": 0}

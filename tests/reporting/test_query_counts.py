@@ -99,6 +99,7 @@ def _fill(data: Data, url: str, params: dict[str, Any]) -> tuple[str, dict[str, 
     return url.replace("/P/", f"/{data.partnership.pk}/"), filled
 
 
+@pytest.mark.full_only("query counts are pinned for PostgreSQL, the production database")
 @pytest.mark.parametrize(("people", "modules"), [(16, 1), (160, 8)])
 def test_each_request_runs_a_fixed_number_of_queries(
     db: None, client_for: Callable[[User], APIClient], people: int, modules: int
@@ -124,6 +125,7 @@ def test_each_request_runs_a_fixed_number_of_queries(
     assert len(counted) == 2 * len(CASES)
 
 
+@pytest.mark.full_only("the indexes are PostgreSQL's")
 def test_the_filters_indexes_exist(db: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'reporting_%%'")
