@@ -20,7 +20,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", template_name="api/docs.html"),
+        name="api-docs",
+    ),
     path("", include("accounts.urls")),
     path("", include("training.urls")),
     path("", include("competencies.urls")),

@@ -4,11 +4,11 @@ viewer open their dashboards from the main navigation; every page passes axe-cor
 no inline style or script (the CSP would block them and the console would say so)."""
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.conftest import sign_in
-from tests.support.browser import assert_accessible
+from tests.support.browser import assert_accessible, csp_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -20,17 +20,6 @@ VIEWER = "partnership@castleford-council.example"
 def open_dashboard(page: Page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-
-
-def csp_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-
-    def listen(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(message.text)
-
-    page.on("console", listen)
-    return errors
 
 
 def test_an_org_admin_reads_their_dashboard(

@@ -4,7 +4,7 @@ import shutil
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -21,6 +21,14 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 NARROW: ViewportSize = {"width": 320, "height": 640}
 
 _axe = Axe()
+# The first few elements whose right edge passes the viewport's, to say what scrolls.
+_PAST_THE_EDGE = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.body.querySelectorAll("*")]
+    .filter((element) => element.getBoundingClientRect().right > width + 1)
+    .slice(0, 8)
+    .map((element) => `${element.tagName.toLowerCase()}.${element.classList.value}`);
+}"""
 
 
 def chromium_path() -> str:
@@ -54,5 +62,21 @@ def assert_accessible(page: Page, where: str) -> None:
         overflow = page.evaluate(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
-        assert not overflow, f"{where} scrolls sideways at {viewport['width']}px"
+        assert not overflow, (
+            f"{where} scrolls sideways at {viewport['width']}px, past the edge: "
+            f"{page.evaluate(_PAST_THE_EDGE)}"
+        )
     page.set_viewport_size(DESKTOP)
+
+
+def csp_errors(page: Page) -> list[str]:
+    """Start collecting the page's Content Security Policy violations, as Chromium's
+    console reports them; the returned list fills as the page runs."""
+    errors: list[str] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", listen)
+    return errors

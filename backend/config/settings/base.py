@@ -242,12 +242,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Training and competency records for the housing, health and social care workforce. "
         "Authenticate with a session or an organisation API key sent as "
-        "`Authorization: Api-Key <key>`; never put a key in a URL."
+        "`Authorization: Api-Key <key>`; never put a key in a URL. In these docs, choose "
+        "Authorize and enter `Api-Key <key>`, or sign in to Hearth first and Try it out "
+        "with your session."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would load an image from swagger.io, which the CSP refuses.
+    # No syntax colouring: its themes' colours fail WCAG contrast on their dark panels.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "syntaxHighlight": False},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
