@@ -126,7 +126,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client address comes from django-ipware. Each reverse proxy in front of Hearth
+# appends the address it received the request from to X-Forwarded-For, and the last
+# proxy is itself REMOTE_ADDR, so with N proxies the client is the N-th entry from
+# the right. python-ipware counts only the proxies listed in the header (N - 1); not
+# strict, so addresses a client puts in the header itself are skipped, not trusted.
+# With no proxy only REMOTE_ADDR is read: the header would be the client's own claim.
+_REVERSE_PROXIES = env_int("AXES_PROXY_COUNT", 0)
+if _REVERSE_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT: int | None = _REVERSE_PROXIES - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # Steps run, in order, inside the transaction that completes a module (training.completion).
 HEARTH_COMPLETION_STEPS: list[str] = [
