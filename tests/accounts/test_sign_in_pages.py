@@ -69,7 +69,8 @@ def _behind_one_proxy(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> No
     from config.settings import base
 
     derived = runpy.run_path(base.__file__)
-    for name in ("AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT", "IPWARE_STRICT"):
+    names = ("REVERSE_PROXY_COUNT", "AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT")
+    for name in (*names, "IPWARE_STRICT"):
         setattr(settings, name, derived[name])
 
 

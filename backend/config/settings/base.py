@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.cache_control.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -132,10 +133,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 # the right. python-ipware counts only the proxies listed in the header (N - 1); not
 # strict, so addresses a client puts in the header itself are skipped, not trusted.
 # With no proxy only REMOTE_ADDR is read: the header would be the client's own claim.
-_REVERSE_PROXIES = env_int("AXES_PROXY_COUNT", 0)
-if _REVERSE_PROXIES:
+# REVERSE_PROXY_COUNT is also read by the /verify/ rate limit (certificates.throttling).
+REVERSE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if REVERSE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_COUNT: int | None = _REVERSE_PROXIES - 1
+    AXES_IPWARE_PROXY_COUNT: int | None = REVERSE_PROXY_COUNT - 1
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
     AXES_IPWARE_PROXY_COUNT = None
