@@ -33,9 +33,7 @@ def signed_in(world: World) -> Client:
         "/certificates/999999/pdf/",  # a page's 404 to a signed-in person
     ],
 )
-def test_responses_to_a_signed_in_person_are_private_and_not_stored(
-    world: World, url: str
-) -> None:
+def test_responses_to_a_signed_in_person_are_private_and_not_stored(world: World, url: str) -> None:
     response = signed_in(world).get(url)
 
     assert response["Cache-Control"] == PRIVATE
