@@ -261,3 +261,17 @@ def test_from_the_shell_a_bad_file_exits_non_zero_with_one_line_and_no_traceback
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"CommandError: Nothing was imported.\n{bad}, line 3: contains" in result.stderr
+
+
+def test_imported_titles_are_normalised_like_names(tmp_path: Path) -> None:
+    path = tmp_path / "damp.md"
+    text = GOOD_MODULE.replace(
+        "title: Damp basics", "title: \u202eDamp basics\u202c caf\u0065\u0301"
+    )
+    path.write_text(text.replace("# Why damp matters", "# Why \u2066damp\u2069 matters"), "utf-8")
+
+    call_command("import_content", str(path), stdout=io.StringIO())
+
+    version = ModuleVersion.objects.get()
+    assert version.title == "Damp basics caf\u00e9"
+    assert version.lessons.order_by("position").first().title == "Why damp matters"  # type: ignore[union-attr]
