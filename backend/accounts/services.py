@@ -49,9 +49,7 @@ def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
     """Only an organisation's admins create its teams; names are unique within it."""
     _require_write(actor)
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
-    team, created = Team.objects.get_or_create(
-        organisation=organisation, name=normalise_name(name)
-    )
+    team, created = Team.objects.get_or_create(organisation=organisation, name=normalise_name(name))
     if not created:
         raise Conflict(
             "A team with this name already exists.", fields={"name": ["Already in use."]}
