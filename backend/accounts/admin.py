@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.forms import PersonChangeForm, PersonCreationForm
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Partnership, Team, User
 
 
@@ -18,6 +19,8 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
     ordering = ["full_name"]
     list_display = ["email", "full_name", "job_title", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]

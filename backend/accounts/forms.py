@@ -1,10 +1,13 @@
-"""Forms for signing in and resetting a password."""
+"""Forms for signing in, resetting a password, and people's names in the admin."""
 
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+
+from accounts.models import User
+from core.names import normalise_name
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
@@ -31,3 +34,27 @@ class HearthPasswordResetForm(auth_forms.PasswordResetForm):
         kwargs.setdefault("domain_override", site.split("://", 1)[-1])
         kwargs.setdefault("use_https", site.startswith("https://"))
         super().save(*args, **kwargs)
+
+
+class PersonNameFields(forms.ModelForm[User]):
+    """A person's name and job title as the admin saves them: normalised (core.names)."""
+
+    def clean_full_name(self) -> str:
+        full_name = normalise_name(self.cleaned_data.get("full_name") or "")
+        if not full_name:
+            raise forms.ValidationError("Enter the person's name.")
+        return full_name
+
+    def clean_job_title(self) -> str:
+        return normalise_name(self.cleaned_data.get("job_title") or "")
+
+
+class PersonChangeForm(PersonNameFields, auth_forms.UserChangeForm[User]):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+
+
+class PersonCreationForm(PersonNameFields, auth_forms.UserCreationForm[User]):
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("email", "full_name")

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework_api_key.models import AbstractAPIKey
 
+from core.names import normalise_name
+
 
 class Sector(models.TextChoices):
     """The sectors an organisation can belong to (DOMAIN.md)."""
@@ -40,6 +42,9 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
+        for field in ("full_name", "job_title"):
+            if isinstance(extra.get(field), str):
+                extra[field] = normalise_name(extra[field])
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)

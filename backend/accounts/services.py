@@ -25,6 +25,7 @@ from accounts.models import (
 )
 from accounts.selectors import Actor, organisation_get_for_admin
 from core.errors import Conflict, HearthError, NotFound
+from core.names import normalise_name
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
     """Only an organisation's admins create its teams; names are unique within it."""
     _require_write(actor)
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
-    team, created = Team.objects.get_or_create(organisation=organisation, name=name.strip())
+    team, created = Team.objects.get_or_create(organisation=organisation, name=normalise_name(name))
     if not created:
         raise Conflict(
             "A team with this name already exists.", fields={"name": ["Already in use."]}
@@ -102,9 +103,12 @@ def person_invite(
 
     _require_write(actor)
     organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    full_name = normalise_name(full_name)
+    if not full_name:
+        raise HearthError("Enter the person's name.", fields={"full_name": ["Enter a name."]})
     user, created = User.objects.get_or_create(
         email=User.objects.normalize_email(email).lower(),
-        defaults={"full_name": full_name.strip(), "job_title": job_title.strip()},
+        defaults={"full_name": full_name, "job_title": normalise_name(job_title)},
     )
     if created:
         user.set_unusable_password()

@@ -32,6 +32,7 @@ from certificates.models import (
 from competencies.selectors import competencies_evidenced_by
 from core.email import email_message, mail_domain
 from core.errors import Conflict, HearthError
+from core.names import normalise_name
 from notifications.models import Kind
 from notifications.selectors import email_wanted
 from training.models import Enrolment, EnrolmentStatus
@@ -68,7 +69,8 @@ def _face_of(enrolment: Enrolment) -> dict[str, object]:
         "learner": enrolment.learner,
         "module_id": enrolment.module_id,
         "organisation": organisation,
-        "learner_name": enrolment.learner.full_name,
+        # Normalised again: a name stored before names were normalised on the way in.
+        "learner_name": normalise_name(enrolment.learner.full_name),
         "module_title": enrolment.version.title,
         "module_version": enrolment.version.number,
         "learning_minutes": enrolment.version.estimated_minutes,
@@ -383,7 +385,7 @@ def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) 
                     organisation=old.organisation,
                     number=new_certificate_number(year=now.year),
                     verification_code=new_verification_code(),
-                    learner_name=old.learner.full_name,
+                    learner_name=normalise_name(old.learner.full_name),
                     module_title=old.module_title,
                     module_version=old.module_version,
                     learning_minutes=old.learning_minutes,

@@ -2,9 +2,9 @@
 
 /verify/<code> and /api/v1/verify/<code>/ share one counter per address, at the
 "verify" rate in REST_FRAMEWORK's DEFAULT_THROTTLE_RATES. The address is the
-connecting peer, or with AXES_PROXY_COUNT trusted proxies in front, the entry those
-proxies appended to X-Forwarded-For: a client cannot dodge the limit by sending the
-header itself (DRF's default would trust it).
+connecting peer, or with REVERSE_PROXY_COUNT (env AXES_PROXY_COUNT) trusted proxies
+in front, the entry those proxies appended to X-Forwarded-For: a client cannot
+dodge the limit by sending the header itself (DRF's default would trust it).
 """
 
 from typing import Any, cast
@@ -16,7 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 def client_address(request: HttpRequest) -> str:
     """The client's address as the nearest trusted proxy saw it (or the peer's)."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    proxies = settings.REVERSE_PROXY_COUNT
     peer = str(request.META.get("REMOTE_ADDR", ""))
     if proxies <= 0:
         return peer

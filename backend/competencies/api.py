@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request, team_get_for_manager
 from competencies import selectors, serializers, services
+from competencies.evidence import evidence_served
 from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
 from competencies.states import State
@@ -124,7 +125,15 @@ class AssessmentViewSet(
         assessment = self.get_object()
         if not assessment.evidence_file:
             raise NotFound("This assessment has no evidence file.")
-        return FileResponse(assessment.evidence_file.open("rb"), as_attachment=True)
+        served = evidence_served(assessment.evidence_file.name or "")
+        response = FileResponse(
+            assessment.evidence_file.open("rb"),
+            as_attachment=True,
+            filename=served.filename,
+            content_type=served.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class PersonCompetenciesView(APIView):

@@ -13,9 +13,9 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from competencies.api import matrix_filters
+from competencies.evidence import EVIDENCE_MAX_BYTES
 from competencies.models import Competency, Domain, Level, Method, Outcome
 from competencies.selectors import MatrixFilters
-from competencies.services import EVIDENCE_MAX_BYTES
 from competencies.states import State
 from core.errors import HearthError
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.selectors import Actor, team_get_for_manager
+from competencies.evidence import evidence_file_checked
 from competencies.models import (
     Assessment,
     Competency,
@@ -24,14 +25,6 @@ from competencies.models import (
 from competencies.selectors import learners_assessable_by
 from core.errors import Conflict, HearthError, NotFound
 from training.models import Enrolment, Module
-
-EVIDENCE_TYPES = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -83,20 +76,6 @@ def award_for_completion(*, enrolment: Enrolment) -> list[Assessment]:
     return made
 
 
-def _check_evidence_file(evidence_file: UploadedFile | None) -> None:
-    if evidence_file is None:
-        return
-    if evidence_file.size is not None and evidence_file.size > EVIDENCE_MAX_BYTES:
-        raise HearthError(
-            "Evidence files are limited to 10 MB.", fields={"evidence_file": ["Larger than 10 MB."]}
-        )
-    if evidence_file.content_type not in EVIDENCE_TYPES:
-        raise HearthError(
-            "Upload a PDF, JPEG, PNG or Word document.",
-            fields={"evidence_file": ["Not a PDF, JPEG, PNG or .docx file."]},
-        )
-
-
 @transaction.atomic
 def assessment_record(
     *,
@@ -143,7 +122,8 @@ def assessment_record(
             "Say what you observed or reviewed.",
             fields={"evidence_note": ["Describe the evidence."]},
         )
-    _check_evidence_file(evidence_file)
+    if evidence_file is not None:
+        evidence_file = evidence_file_checked(evidence_file)
     if supersedes_id is not None:
         earlier = (
             Assessment.objects.select_for_update()

@@ -1,9 +1,21 @@
 """Error pages: JSON in the API's error shape under /api/, friendly HTML elsewhere."""
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
-from core.api import json_not_found, json_server_error
+from core.api import error_body, json_not_found, json_server_error
+from core.request_size import request_too_large
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A body over the size limit is 413; any other malformed request 400."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
+    if request.path.startswith("/api/"):
+        body = error_body(status=400, code="bad_request", message="The request is malformed.")
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -23,7 +23,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from reporting.models import StatsValidator
 
 ONE_SECOND = datetime.timedelta(seconds=1)
-CACHE_CONTROL = "private, no-cache"
+CACHE_CONTROL = "private, no-store"
 VARY = "Accept, Authorization, Cookie"
 
 # One statement (PostgreSQL): read the row; write it only when the body changed. A new
@@ -94,7 +94,7 @@ def changed_at(*, key: str, etag: str) -> datetime.datetime:
 def conditional_response(
     request: HttpRequest, *, body: bytes, content_type: str, key_parts: Iterable[str]
 ) -> HttpResponse:
-    """A 200 with the body, or a 304, with ETag, Last-Modified and no-cache headers."""
+    """A 200 with the body, or a 304, with ETag, Last-Modified and no-store headers."""
     media_type = content_type.split(";", 1)[0]
     etag = body_etag(body, media_type)
     changed = changed_at(key=validator_key(*key_parts, media_type), etag=etag)

@@ -1,8 +1,10 @@
 """Sign-in, sign-out, throttling and password reset pages."""
 
 import re
+import runpy
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -59,6 +61,78 @@ def test_repeated_failures_lock_that_username_from_that_address_only(client: Cli
     assert "Too many sign-in attempts" in locked.content.decode()
     assert elsewhere.status_code == 302
     assert colleague.status_code == 302
+
+
+def _behind_one_proxy(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apply the throttling settings that base.py derives from AXES_PROXY_COUNT=1."""
+    monkeypatch.setenv("AXES_PROXY_COUNT", "1")
+    from config.settings import base
+
+    derived = runpy.run_path(base.__file__)
+    names = ("REVERSE_PROXY_COUNT", "AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT")
+    for name in (*names, "IPWARE_STRICT"):
+        setattr(settings, name, derived[name])
+
+
+def test_behind_a_proxy_failures_lock_that_client_and_account_only(
+    client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: requests all come from the proxy; the client is in X-Forwarded-For."""
+    _behind_one_proxy(settings, monkeypatch)
+    user, other = UserFactory.create(), UserFactory.create()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # The attacker's own X-Forwarded-For values are kept; the proxy appends the real address.
+        spoofed = f"198.51.100.{attempt}, 203.0.113.7"
+        client.post(
+            "/sign-in/",
+            {"username": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=spoofed,
+            REMOTE_ADDR="10.0.0.1",
+        )
+
+    locked = client.post(
+        "/sign-in/",
+        {"username": user.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    another_client = Client().post(
+        "/sign-in/",
+        {"username": user.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    same_client_other_account = Client().post(
+        "/sign-in/",
+        {"username": other.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="10.0.0.1",
+    )
+
+    assert locked.status_code == 429
+    assert another_client.status_code == 302
+    assert same_client_other_account.status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", "ip_address")) == [
+        (user.email, "203.0.113.7")
+    ]
+
+
+def test_without_a_proxy_a_forwarded_for_header_is_ignored(client: Client) -> None:
+    user = UserFactory.create()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/sign-in/",
+            {"username": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    locked = client.post(
+        "/sign-in/", {"username": user.email, "password": PASSWORD}, REMOTE_ADDR="203.0.113.7"
+    )
+
+    assert locked.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
 
 
 def test_password_reset_emails_a_link_that_rejects_common_passwords(client: Client) -> None:

@@ -36,6 +36,24 @@ def pdf_text(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class PdfFont:
+    """One font in the PDF as pdffonts lists it (the subset tag dropped)."""
+
+    name: str
+    embedded: bool
+
+
+def pdf_fonts(path: Path) -> list[PdfFont]:
+    """Every font the PDF uses, from poppler's pdffonts."""
+    result = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)
+    fonts = []
+    for line in result.stdout.splitlines()[2:]:
+        name, *_, embedded, _subset, _unicode, _object, _generation = line.split()
+        fonts.append(PdfFont(name.split("+", 1)[-1], embedded == "yes"))
+    return fonts
+
+
+@dataclass(frozen=True)
 class Word:
     """A word printed on the page and its box, in mm from the page's top left."""
 

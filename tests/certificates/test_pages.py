@@ -64,6 +64,20 @@ def test_a_learner_sees_and_downloads_their_certificates(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
 
 
+def test_certificate_pdfs_are_never_stored_by_a_browser_or_proxy(
+    world: World, issued: dict[str, Certificate]
+) -> None:
+    """Issue 12: a certificate kept in a shared PC's browser cache is readable by the next user."""
+    client = signed_in(world.x_learner_a)
+    own = issued["x_learner_a"]
+
+    page = client.get(f"/certificates/{own.pk}/pdf/")
+    api = client.get(f"/api/v1/certificates/{own.pk}/pdf/")
+
+    assert page.status_code == api.status_code == 200
+    assert page["Cache-Control"] == api["Cache-Control"] == "private, no-store"
+
+
 def test_other_peoples_certificates_are_404_on_every_page(
     world: World, issued: dict[str, Certificate]
 ) -> None:

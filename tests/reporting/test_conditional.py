@@ -62,7 +62,7 @@ def test_unchanged_figures_answer_304_to_either_validator(
 
     assert first.status_code == 200 and first.json()["totals"]["overdue"] == 1
     assert etag.startswith('"') and len(etag) == 42
-    assert first["Cache-Control"] == "private, no-cache"
+    assert first["Cache-Control"] == "private, no-store"
     assert "Accept" in first["Vary"] and "Authorization" in first["Vary"]
     assert parse_http_date(last_modified) <= timezone.now().timestamp()
     for response in (by_etag, by_date, by_list):

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.cache_control.PrivateNoStoreMiddleware",
+    "core.request_size.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -135,7 +137,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client address comes from django-ipware. Each reverse proxy in front of Hearth
+# appends the address it received the request from to X-Forwarded-For, and the last
+# proxy is itself REMOTE_ADDR, so with N proxies the client is the N-th entry from
+# the right. python-ipware counts only the proxies listed in the header (N - 1); not
+# strict, so addresses a client puts in the header itself are skipped, not trusted.
+# With no proxy only REMOTE_ADDR is read: the header would be the client's own claim.
+# REVERSE_PROXY_COUNT is also read by the /verify/ rate limit (certificates.throttling).
+REVERSE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if REVERSE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...] = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT: int | None = REVERSE_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+IPWARE_STRICT = False
 
 # Steps run, in order, inside the transaction that completes a module (training.completion).
 HEARTH_COMPLETION_STEPS: list[str] = [
@@ -166,6 +182,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The largest request body accepted, files included (core.request_size): a larger
+# one is refused before any of it is read. Evidence files are at most 10 MB.
+HEARTH_REQUEST_MAX_BYTES = env_int("HEARTH_REQUEST_MAX_BYTES", 12 * 1024 * 1024)
+# Form fields (not files) held in memory, and files kept in memory rather than
+# streamed to a temporary file: Django's defaults, stated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

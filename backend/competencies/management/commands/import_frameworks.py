@@ -1,18 +1,21 @@
 """`manage.py import_frameworks [PATH ...]`: publish competency frameworks (YAML).
 
 Run after import_content (frameworks map competencies to modules by slug).
-Re-runnable: competencies are matched by code, mappings are never doubled.
+Re-runnable: competencies are matched by code, mappings are never doubled. All or
+nothing: every file is checked first, and one bad file imports none of them.
 """
 
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, transaction
 
+from competencies.framework_file import parse_framework_file
 from competencies.services import framework_publish
 from core.errors import HearthError
+from training.content import ContentError
 
 STARTER_FRAMEWORKS = Path(settings.BASE_DIR) / "content" / "frameworks"
 
@@ -25,13 +28,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(p) for p in options["paths"]] or sorted(STARTER_FRAMEWORKS.glob("*.yaml"))
+        frameworks, errors = [], []
         for path in paths:
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-                result = framework_publish(data=data)
-            except (OSError, yaml.YAMLError, KeyError, HearthError) as error:
-                raise CommandError(f"{path}: {error}") from error
-            self.stdout.write(
-                f"{result.framework.slug}: {result.competencies} competencies, "
-                f"{result.mappings} module mappings"
-            )
+                frameworks.append(parse_framework_file(path))
+            except ContentError as error:
+                errors.append(str(error))
+        if errors:
+            raise CommandError("Nothing was imported.\n" + "\n".join(errors))
+        with transaction.atomic():
+            for path, data in zip(paths, frameworks, strict=True):
+                try:
+                    with transaction.atomic():
+                        result = framework_publish(data=data)
+                except (HearthError, DatabaseError) as error:
+                    raise CommandError(f"Nothing was imported.\n{path}: {error}") from error
+                self.stdout.write(
+                    f"{result.framework.slug}: {result.competencies} competencies, "
+                    f"{result.mappings} module mappings"
+                )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, transaction
 
 from accounts.models import Organisation
 from training.content import ContentError, parse_module_file
@@ -47,12 +48,26 @@ class Command(BaseCommand):
             if organisation is None:
                 raise CommandError(f"No organisation with slug {options['organisation']!r}.")
         files = module_files(options["paths"])
-        try:
-            specs = [parse_module_file(path) for path in files]
-        except ContentError as error:
-            raise CommandError(str(error)) from error
-        for spec in specs:
-            result = module_publish(spec=spec, organisation=organisation)
-            state = f"published version {result.version.number}" if result.created else "unchanged"
-            self.stdout.write(f"{spec.slug}: {state}")
+        specs, errors = [], []
+        for path in files:
+            try:
+                specs.append(parse_module_file(path))
+            except ContentError as error:
+                errors.append(str(error))
+        if errors:
+            raise CommandError("Nothing was imported.\n" + "\n".join(errors))
+        # All or nothing: a failure part-way leaves no module half-published.
+        with transaction.atomic():
+            for path, spec in zip(files, specs, strict=True):
+                try:
+                    with transaction.atomic():
+                        result = module_publish(spec=spec, organisation=organisation)
+                except DatabaseError as error:
+                    raise CommandError(
+                        f"Nothing was imported.\n{path}: could not be saved ({error})"
+                    ) from error
+                state = (
+                    f"published version {result.version.number}" if result.created else "unchanged"
+                )
+                self.stdout.write(f"{spec.slug}: {state}")
         self.stdout.write(self.style.SUCCESS(f"{len(specs)} module files imported."))
