@@ -32,6 +32,7 @@ VENV=$ROOT/var/rehearsal-venv
 WORK=$ROOT/var/rehearsal
 # Bounds on every wait, in seconds.
 READY_WAIT=60
+STATIC_WAIT=240
 CERTIFICATE_WAIT=90
 
 log() { printf '[rehearsal %s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$((SECONDS - STARTED))" "$*"; }
@@ -67,12 +68,16 @@ stop_all() {
 finish() {
   local status=$?
   trap - EXIT INT TERM
+  if [ -n "${static_pid:-}" ] && running "$static_pid"; then
+    kill -TERM -- "-$static_pid" 2>/dev/null || true  # its own process group (setsid)
+    wait "$static_pid" 2>/dev/null || true
+  fi
   if [ ${#pids[@]} -gt 0 ]; then
     log "stopping ${names[*]}"
     stop_all
   fi
   if [ "$status" -ne 0 ]; then
-    for name in "${names[@]}"; do
+    for name in collectstatic "${names[@]}"; do
       echo "===== $name log (last 150 lines): $WORK/$name.log ====="
       tail -n 150 "$WORK/$name.log" 2>/dev/null || true
     done
@@ -110,6 +115,7 @@ done
   || fail ".venv with aiosmtpd is missing: run make install first"
 pg_isready -q -h 127.0.0.1 -p 5432 -U postgres || fail "PostgreSQL is not reachable at 127.0.0.1:5432"
 [ "$(redis-cli -u "$BROKER_URL" ping 2>/dev/null)" = PONG ] || fail "Redis is not reachable at $BROKER_URL"
+[ "$WEB_PORT" != "$SMTP_PORT" ] || fail "REHEARSAL_WEB_PORT and REHEARSAL_SMTP_PORT must differ"
 for port in "$WEB_PORT" "$SMTP_PORT"; do
   port_free "$port" || fail "port $port on 127.0.0.1 is in use (set REHEARSAL_WEB_PORT/REHEARSAL_SMTP_PORT)"
 done
@@ -153,6 +159,12 @@ export PYTHONPATH=$ROOT/backend:$ROOT PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED
 unset HEARTH_TEST_DATABASE
 export WEB_CONCURRENCY=2
 manage() { "$VENV/bin/python" backend/manage.py "$@"; }
+# The rehearsal's learner, for scripts/rehearse_production.py.
+export REHEARSAL_DIR=$WORK REHEARSAL_MAILDIR=$WORK/mail REHEARSAL_MODULE=$MODULE
+export REHEARSAL_LEARNER_EMAIL=sian.adebayo@rehearsal.example REHEARSAL_LEARNER_NAME="Siân Adebayo"
+export REHEARSAL_CERTIFICATE_WAIT=$CERTIFICATE_WAIT
+REHEARSAL_PASSWORD=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
+export REHEARSAL_PASSWORD
 
 # --- 3. an empty database, empty Redis databases, static files ------------------------
 sql "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
@@ -160,8 +172,11 @@ sql "CREATE DATABASE $DATABASE"
 redis-cli -u "$BROKER_URL" flushdb >/dev/null
 redis-cli -u "$CACHE_URL" flushdb >/dev/null
 log "empty database $DATABASE created; broker $BROKER_URL and cache $CACHE_URL emptied"
-log "collectstatic under config.settings.production (scripts/build.sh static)"
-scripts/build.sh static "$VENV/bin/python" | tail -n 1
+# collectstatic (compressing every file) is the slowest step: it runs while the database
+# is migrated and the worker starts; gunicorn starts once it is done.
+log "collectstatic under config.settings.production (scripts/build.sh static), in the background"
+setsid scripts/build.sh static "$VENV/bin/python" >"$WORK/collectstatic.log" 2>&1 &
+static_pid=$!
 log "migrate on the empty database"
 manage migrate --noinput | tail -n 1
 manage import_content "content/modules/$MODULE.md" | tail -n 1
@@ -170,6 +185,26 @@ manage import_content "content/modules/$MODULE.md" | tail -n 1
 start smtp .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
   -c aiosmtpd.handlers.Mailbox "$WORK/mail"
 wait_for "$READY_WAIT" "the SMTP server on port $SMTP_PORT" port_open "$SMTP_PORT"
+
+start worker "$VENV/bin/celery" -A worker worker --loglevel=INFO --concurrency=1 -Q hearth \
+  -n "rehearsal@%h"
+wait_for "$READY_WAIT" "the Celery worker to be ready" log_has worker "ready\."
+grep -E 'startup check|\[queues\]|\.> hearth' "$WORK/worker.log" | sed 's/^/[worker] /'
+start beat "$VENV/bin/celery" -A worker beat --loglevel=INFO --schedule="$WORK/celerybeat-schedule"
+wait_for "$READY_WAIT" "Celery beat to start" log_has beat "beat: Starting"
+grep -m1 'beat: Starting' "$WORK/beat.log" | sed 's/^/[beat] /'
+
+log "seed one learner, through Hearth's services"
+"$VENV/bin/python" scripts/rehearse_production.py seed
+
+deadline=$((SECONDS + STATIC_WAIT))
+while running "$static_pid"; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "collectstatic did not finish within ${STATIC_WAIT}s"
+  sleep 0.5
+done
+wait "$static_pid" || fail "collectstatic failed: $(tail -n 20 "$WORK/collectstatic.log")"
+static_pid=""
+log "collectstatic done: $(tail -n 1 "$WORK/collectstatic.log")"
 
 # The Dockerfile's CMD, bound to loopback.
 start web "$VENV/bin/gunicorn" config.wsgi --bind "127.0.0.1:$WEB_PORT" \
@@ -183,21 +218,7 @@ grep 'Hearth loaded in process' "$WORK/web.log" | sed 's/^/[web] /'
 grep -q 'with settings config.settings.production (DEBUG=False)' "$WORK/web.log" \
   || fail "gunicorn's workers did not load config.settings.production"
 
-start worker "$VENV/bin/celery" -A worker worker --loglevel=INFO --concurrency=1 -Q hearth \
-  -n "rehearsal@%h"
-wait_for "$READY_WAIT" "the Celery worker to be ready" log_has worker "ready\."
-grep -E 'startup check|\[queues\]|\.> hearth' "$WORK/worker.log" | sed 's/^/[worker] /'
-start beat "$VENV/bin/celery" -A worker beat --loglevel=INFO --schedule="$WORK/celerybeat-schedule"
-wait_for "$READY_WAIT" "Celery beat to start" log_has beat "beat: Starting"
-grep -m1 'beat: Starting' "$WORK/beat.log" | sed 's/^/[beat] /'
-
 # --- 5. one learner, driven over HTTP ----------------------------------------------------
-export REHEARSAL_DIR=$WORK REHEARSAL_MAILDIR=$WORK/mail REHEARSAL_MODULE=$MODULE
-export REHEARSAL_LEARNER_EMAIL=sian.adebayo@rehearsal.example REHEARSAL_LEARNER_NAME="Siân Adebayo"
-export REHEARSAL_CERTIFICATE_WAIT=$CERTIFICATE_WAIT
-REHEARSAL_PASSWORD=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
-export REHEARSAL_PASSWORD
-"$VENV/bin/python" scripts/rehearse_production.py seed
 "$VENV/bin/python" scripts/rehearse_production.py drive
 
 # --- 6. everything still up, and what the servers logged ---------------------------------

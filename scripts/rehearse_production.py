@@ -316,6 +316,8 @@ def do_lessons(browser: Browser, enrolment: int) -> None:
         path = f"/learning/{enrolment}/lessons/{position}/"
         page = Page(browser.get(path).html)
         response = browser.submit(path, only_form(page, path), {})
+        if urllib.parse.urlsplit(response.url).path == path:
+            raise RehearsalFailed(f"{path}: marking the lesson done did not move on")
         say(
             f"lesson {position}/{len(positions)} “{page.title.split(':')[0].strip()}” marked done"
             f" -> {urllib.parse.urlsplit(response.url).path}"
@@ -325,8 +327,7 @@ def do_lessons(browser: Browser, enrolment: int) -> None:
 @dataclass
 class Question:
     name: str
-    multiple: bool
-    choices: dict[str, str]  # text -> value (choice id)
+    choices: dict[str, str]  # text -> value (the choice's id)
 
 
 def quiz_questions(page: Page) -> list[Question]:
@@ -335,7 +336,7 @@ def quiz_questions(page: Page) -> list[Question]:
         name = each.get("name", "")
         if not name.startswith("answer-"):
             continue
-        question = questions.setdefault(name, Question(name, each.get("type") == "checkbox", {}))
+        question = questions.setdefault(name, Question(name, {}))
         text = " ".join(page.labels.get(each.get("id", ""), "").split())
         question.choices[text] = each["value"]
     return list(questions.values())
