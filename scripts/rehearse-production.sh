@@ -31,9 +31,11 @@ MODULE=homes-and-health
 VENV=$ROOT/var/rehearsal-venv
 WORK=$ROOT/var/rehearsal
 # Bounds on every wait, in seconds.
-READY_WAIT=60
-STATIC_WAIT=240
-CERTIFICATE_WAIT=90
+BUILD_WAIT=600   # pip install into a fresh venv
+STEP_WAIT=180    # migrate, import, seed, and the HTTP drive (plus CERTIFICATE_WAIT)
+READY_WAIT=60    # each server to start
+STATIC_WAIT=240  # collectstatic
+CERTIFICATE_WAIT=90  # the certificate PDF and its email, after the module is completed
 
 log() { printf '[rehearsal %s +%ss] %s\n' "$(date -u +%H:%M:%S)" "$((SECONDS - STARTED))" "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
@@ -133,7 +135,7 @@ else
   log "build: fresh venv $VENV from $python"
   rm -rf "$VENV"
   "$python" -m venv "$VENV"
-  scripts/build.sh python "$VENV/bin/python"
+  timeout "$BUILD_WAIT" scripts/build.sh python "$VENV/bin/python"
   echo "$stamp" >"$VENV/.built-from"
 fi
 log "build: $("$VENV/bin/python" -m pip list --format=freeze 2>/dev/null | wc -l) packages in the venv; no dev tools: $(
@@ -158,7 +160,6 @@ export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false BEHIND_TLS_PROXY=false SEC
 export PYTHONPATH=$ROOT/backend:$ROOT PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 unset HEARTH_TEST_DATABASE
 export WEB_CONCURRENCY=2
-manage() { "$VENV/bin/python" backend/manage.py "$@"; }
 # The rehearsal's learner, for scripts/rehearse_production.py.
 export REHEARSAL_DIR=$WORK REHEARSAL_MAILDIR=$WORK/mail REHEARSAL_MODULE=$MODULE
 export REHEARSAL_LEARNER_EMAIL=sian.adebayo@rehearsal.example REHEARSAL_LEARNER_NAME="Siân Adebayo"
@@ -178,8 +179,9 @@ log "collectstatic under config.settings.production (scripts/build.sh static), i
 setsid scripts/build.sh static "$VENV/bin/python" >"$WORK/collectstatic.log" 2>&1 &
 static_pid=$!
 log "migrate on the empty database"
-manage migrate --noinput | tail -n 1
-manage import_content "content/modules/$MODULE.md" | tail -n 1
+timeout "$STEP_WAIT" "$VENV/bin/python" backend/manage.py migrate --noinput | tail -n 1
+timeout "$STEP_WAIT" "$VENV/bin/python" backend/manage.py import_content "content/modules/$MODULE.md" \
+  | tail -n 1
 
 # --- 4. the services docker-compose.yml runs -------------------------------------------
 start smtp .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
@@ -195,7 +197,7 @@ wait_for "$READY_WAIT" "Celery beat to start" log_has beat "beat: Starting"
 grep -m1 'beat: Starting' "$WORK/beat.log" | sed 's/^/[beat] /'
 
 log "seed one learner, through Hearth's services"
-"$VENV/bin/python" scripts/rehearse_production.py seed
+timeout "$STEP_WAIT" "$VENV/bin/python" scripts/rehearse_production.py seed
 
 deadline=$((SECONDS + STATIC_WAIT))
 while running "$static_pid"; do
@@ -219,7 +221,7 @@ grep -q 'with settings config.settings.production (DEBUG=False)' "$WORK/web.log"
   || fail "gunicorn's workers did not load config.settings.production"
 
 # --- 5. one learner, driven over HTTP ----------------------------------------------------
-"$VENV/bin/python" scripts/rehearse_production.py drive
+timeout "$((STEP_WAIT + CERTIFICATE_WAIT))" "$VENV/bin/python" scripts/rehearse_production.py drive
 
 # --- 6. everything still up, and what the servers logged ---------------------------------
 for index in "${!pids[@]}"; do

@@ -442,8 +442,17 @@ def healthz(browser: Browser) -> None:
     report = json.loads(response.body)
     say(f"GET /healthz {response.status}: {json.dumps(report)}")
     parts = {name: part for name, part in report.items() if isinstance(part, dict)}
-    if response.status != 200 or not parts or not all(part.get("ok") for part in parts.values()):
+    if response.status != 200 or not all(part.get("ok") for part in parts.values()):
         raise RehearsalFailed("/healthz does not report every part ok")
+    if set(parts) != {"database", "broker", "cache", "media"}:
+        raise RehearsalFailed(f"/healthz reports {sorted(parts)}, not the four parts expected")
+    full_mode = (
+        parts["database"].get("vendor") == "postgresql"
+        and parts["broker"].get("mode") == "broker"
+        and parts["cache"].get("mode") == "shared"
+    )
+    if not full_mode:
+        raise RehearsalFailed("/healthz says the server fell back from PostgreSQL/Redis")
 
 
 def drive() -> None:
