@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs (Chromium for the browser
-# tests, poppler-utils to read PDFs back, HarfBuzz's subset library so
-# WeasyPrint subsets fonts quickly, fonts to embed: DejaVu, and Noto for the scripts
-# and emoji in staff names on certificates). Run as root it installs
-# what is missing; otherwise it says what to install and fails.
+# Installs the Debian packages the test suite needs: Hearth's run-time packages
+# (scripts/runtime-packages.txt: Pango, HarfBuzz's subset library, fonts), plus
+# Chromium for the browser tests and poppler-utils to read PDFs back. Run as root
+# it installs what is missing; otherwise it says what to install and fails.
 set -eu
-packages="chromium poppler-utils libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0"
+cd "$(dirname "$0")/.."
+test_only="chromium poppler-utils"
+packages="$test_only $(sed -e 's/#.*//' scripts/runtime-packages.txt | tr -s ' \t\n' ' ')"
 missing=""
 for package in $packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

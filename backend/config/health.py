@@ -1,10 +1,14 @@
-"""/healthz: are the database, the broker and the shared cache reachable? (The embedded
-default has no broker and no shared cache: nothing to reach.)"""
+"""/healthz: are the database, the broker and the shared cache reachable, and can media
+storage be written? (The embedded default has no broker and no shared cache: nothing to
+reach.)"""
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -48,11 +52,31 @@ def cache_status() -> dict[str, Any]:
     return {"ok": ok, "mode": "shared"}
 
 
+def media_status() -> dict[str, Any]:
+    """Write, read back and delete a small file in media storage, where uploaded evidence
+    and certificate PDFs go: a read-only or unmounted volume fails every one of them."""
+    try:
+        name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name, "rb") as probe:
+                ok = probe.read() == b"ok"
+        finally:
+            default_storage.delete(name)
+    except Exception as error:
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": ok}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every dependency answers, 503 otherwise."""
-    checks = {"database": database_status(), "broker": broker_status(), "cache": cache_status()}
+    checks = {
+        "database": database_status(),
+        "broker": broker_status(),
+        "cache": cache_status(),
+        "media": media_status(),
+    }
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503

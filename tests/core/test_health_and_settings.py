@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from tests.conftest import embedded_pass
 
@@ -28,18 +29,65 @@ def _production_env() -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_healthz_reports_every_part_of_the_mode_it_runs_in(client: Client) -> None:
+def test_healthz_reports_every_part_of_the_mode_it_runs_in(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
     response = client.get("/healthz")
 
     assert response.status_code == 200
     if embedded_pass():
-        assert response.json()["database"] == {"ok": True, "vendor": "sqlite"}
-        assert response.json()["broker"] == {"ok": True, "mode": "in-process"}
-        assert response.json()["cache"] == {"ok": True, "mode": "per-process"}
+        parts = {
+            "database": {"ok": True, "vendor": "sqlite"},
+            "broker": {"ok": True, "mode": "in-process"},
+            "cache": {"ok": True, "mode": "per-process"},
+        }
     else:
-        assert response.json()["database"] == {"ok": True, "vendor": "postgresql"}
-        assert response.json()["broker"] == {"ok": True, "mode": "broker", "transport": "redis"}
-        assert response.json()["cache"] == {"ok": True, "mode": "shared"}
+        parts = {
+            "database": {"ok": True, "vendor": "postgresql"},
+            "broker": {"ok": True, "mode": "broker", "transport": "redis"},
+            "cache": {"ok": True, "mode": "shared"},
+        }
+    assert response.json() == {"status": "ok", **parts, "media": {"ok": True}}
+    assert list((tmp_path / "media" / "healthz").iterdir()) == []  # the probe file is gone
+
+
+@pytest.mark.django_db
+def test_healthz_is_unavailable_when_media_storage_cannot_be_written(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    """Issue 11: a read-only or missing media volume would fail every certificate."""
+    (tmp_path / "not-a-directory").write_text("")
+    settings.MEDIA_ROOT = tmp_path / "not-a-directory" / "media"
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["media"] == {"ok": False, "error": "NotADirectoryError"}
+    assert response.json()["database"]["ok"] is True
+
+
+def test_wsgi_logs_the_settings_module_its_process_loaded() -> None:
+    """Issue 11: a server's log shows which settings its gunicorn workers run."""
+    environment = {
+        **_clean_environ(),
+        **_production_env(),
+        "PYTHONPATH": f"{ROOT / 'backend'}:{ROOT}",  # as the Dockerfile sets it
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "with settings config.settings.production (DEBUG=False)" in result.stderr
 
 
 def test_check_deploy_passes_with_the_documented_production_environment() -> None:
