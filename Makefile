@@ -19,7 +19,7 @@ PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	EMAIL_HOST=127.0.0.1 \
 	DEFAULT_FROM_EMAIL=hearth@hearth.example.org SITE_URL=https://hearth.example.org
 
-.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest bench clean
+.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest rehearse bench clean
 
 help:
 	@echo "make run    serve Hearth at http://127.0.0.1:$(PORT) (embedded: SQLite, eager tasks, console email) with demo data"
@@ -65,10 +65,16 @@ pytest-embedded: install system-deps
 pytest: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck checks pytest-embedded pytest
+# The production build (scripts/build.sh, as the Dockerfile runs it) rehearsed without
+# Docker: gunicorn, a Celery worker and beat under production settings, one learner
+# driven over HTTP to a certificate PDF and its email (README: the production build).
+rehearse: install
+	scripts/rehearse-production.sh
+
+test: lint typecheck checks pytest-embedded pytest rehearse
 
 bench: install
 	@for bench in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$bench"; $(PY) $$bench || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build hearth.egg-info .pytest_cache .mypy_cache .ruff_cache
