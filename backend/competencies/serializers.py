@@ -106,6 +106,9 @@ class LearnerCompetencySerializer(serializers.Serializer[Any]):
     level = serializers.IntegerField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     required_level = serializers.IntegerField(allow_null=True)
+    organisation = serializers.IntegerField(
+        help_text="The organisation under which this state holds (state is per organisation)."
+    )
 
 
 class RequirementSerializer(serializers.ModelSerializer[Requirement]):

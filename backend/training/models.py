@@ -235,6 +235,14 @@ class LessonProgress(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    )
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -251,6 +259,14 @@ class QuizAttempt(models.Model):
     """One submitted quiz, scored on the server. Answers map question keys to choice ids."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    )
     number = models.PositiveSmallIntegerField()
     answers = models.JSONField()
     correct_count = models.PositiveSmallIntegerField()

@@ -342,7 +342,11 @@ def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> LessonProgress:
     lesson = Lesson.objects.filter(pk=lesson_id, version_id=enrolment.version_id).first()
     if lesson is None:
         raise NotFound("No such lesson in this module.")
-    progress, created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    progress, created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment,
+        lesson=lesson,
+        defaults={"organisation_id": enrolment.organisation_id},
+    )
     if created and enrolment.status != EnrolmentStatus.COMPLETED:
         _touch(enrolment)
         _complete_if_done(enrolment)
@@ -375,6 +379,7 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     result = score(questions, cleaned, version.pass_mark)
     attempt = QuizAttempt.objects.create(
         enrolment=enrolment,
+        organisation_id=enrolment.organisation_id,
         number=made + 1,
         answers=cleaned,
         correct_count=result.correct_count,

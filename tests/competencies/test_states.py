@@ -20,9 +20,11 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _state(world: World, competency_id: int) -> State:
-    cell = current_states(learner_ids=[world.x_learner_a.pk], competency_ids=[competency_id]).get(
-        (world.x_learner_a.pk, competency_id)
-    )
+    cell = current_states(
+        learner_ids=[world.x_learner_a.pk],
+        organisation_id=world.org_x.pk,
+        competency_ids=[competency_id],
+    ).get((world.x_learner_a.pk, competency_id))
     return cell.state if cell else State.NOT_ASSESSED
 
 
@@ -109,6 +111,7 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
                 competency=corrected.competency if corrected else chance.choice(competencies),
                 method="observation",
                 assessor=world.x_assessor_a,
+                organisation=world.org_x,
                 outcome=chance.choice(["competent", "competent", "not_yet_competent"]),
                 level=chance.randint(1, 3),
                 # Few distinct times, so ties are decided by record order.
@@ -133,8 +136,10 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
             datetime.date(2026, 8, 30),
         ):
             for competency_ids in (None, some):
-                orm = sorted(_current_rows_orm(learner_ids, competency_ids, day))
-                hand_written = sorted(_current_rows_postgresql(learner_ids, competency_ids, day))
+                orm = sorted(_current_rows_orm(learner_ids, world.org_x.pk, competency_ids, day))
+                hand_written = sorted(
+                    _current_rows_postgresql(learner_ids, world.org_x.pk, competency_ids, day)
+                )
                 assert hand_written == orm
                 seen.update(state for _, _, state, *_ in orm)
     assert seen == {"competent", "expiring_soon", "expired", "not_yet_competent"}
