@@ -173,7 +173,8 @@ class EnrolmentSource(models.TextChoices):
 
 
 class Enrolment(models.Model):
-    """A learner taking one version of a module; at most one active per learner and module."""
+    """A learner taking one version of a module under an organisation; at most one active
+    per learner, module and organisation."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
@@ -207,10 +208,17 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One active enrolment per learner and module in each organisation (ADR 0012:
+            # one organisation's assignment never meets, or reveals, another's).
+            models.UniqueConstraint(
+                fields=["learner", "module", "organisation"],
+                condition=Q(status__in=["not_started", "in_progress"], organisation__isnull=False),
+                name="enrolment_one_active_per_module_in_org",
+            ),
             models.UniqueConstraint(
                 fields=["learner", "module"],
-                condition=Q(status__in=["not_started", "in_progress"]),
-                name="enrolment_one_active_per_module",
+                condition=Q(status__in=["not_started", "in_progress"], organisation__isnull=True),
+                name="enrolment_one_active_per_module_no_org",
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),
