@@ -422,9 +422,13 @@ def test_the_person_sees_all_their_own_records_labelled_by_organisation(
     page = _session(shared.learner).get("/competencies/").content.decode()
     assert "Organisation X" in page and "Organisation Y" in page
     assert shared.x.evidence_note in page and shared.y.evidence_note in page
+    learning = _session(shared.learner).get("/learning/").content.decode()
+    assert "For Organisation X" in learning and "For Organisation Y" in learning
     certificates = _session(shared.learner).get("/certificates/").content.decode()
     for number in shared.x.certificate_numbers | shared.y.certificate_numbers:
         assert number in certificates
+    assert "issued for Organisation X" in certificates
+    assert "issued for Organisation Y" in certificates
 
 
 @pytest.mark.parametrize("asking", ["x", "y"])
