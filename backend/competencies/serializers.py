@@ -52,6 +52,12 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     assessor_name = serializers.CharField(source="assessor.full_name", read_only=True, default=None)
     superseded_by = serializers.SerializerMethodField()
     has_evidence_file = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation the assessment was made under; scope follows it.",
+    )
 
     class Meta:
         model = Assessment
@@ -59,6 +65,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "id",
             "learner",
             "learner_name",
+            "organisation",
             "competency",
             "competency_code",
             "method",

@@ -415,6 +415,11 @@ def test_the_person_sees_all_their_own_records_labelled_by_organisation(
         if kind in ("reminders", "failures"):
             continue
         assert shared.x.records[kind] | shared.y.records[kind] <= _ids(client, path), path
+    for path in ("/api/v1/enrolments/", "/api/v1/assessments/", "/api/v1/certificates/"):
+        labelled = {row["id"]: row["organisation"] for row in client.get(path).json()["results"]}
+        for side in (shared.x, shared.y):
+            kind = path.split("/")[3]
+            assert {labelled[pk] for pk in side.records[kind]} == {side.organisation.pk}, path
     rows = client.get(f"/api/v1/people/{shared.learner.pk}/competencies/").json()
     assert sorted((row["organisation"], row["state"]) for row in rows) == sorted(
         [(shared.x.organisation.pk, "competent"), (shared.y.organisation.pk, "not_yet_competent")]
