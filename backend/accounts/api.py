@@ -115,13 +115,16 @@ class PersonViewSet(
         return selectors.people_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
-        request=serializers.PersonInviteSerializer, responses={201: serializers.PersonSerializer}
+        request=serializers.PersonInviteSerializer,
+        responses={201: serializers.PersonInvitedSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Invite a person by email. The answer is the same whether or not the address
+        already has an account: the membership made and what was sent, nothing stored."""
         payload = serializers.PersonInviteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        person = services.person_invite(
+        membership = services.person_invite(
             actor=selectors.actor_from_request(request),
             organisation_id=data["organisation"],
             email=data["email"],
@@ -130,7 +133,18 @@ class PersonViewSet(
             role=data["role"],
             team_id=data.get("team"),
         )
-        return Response(serializers.PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+        answer = {
+            "membership": membership.pk,
+            "organisation": membership.organisation_id,
+            "email": data["email"].strip().lower(),
+            "full_name": data["full_name"].strip(),
+            "job_title": data["job_title"].strip(),
+            "role": membership.role,
+            "team": membership.team_id,
+        }
+        return Response(
+            serializers.PersonInvitedSerializer(answer).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MembershipFilter(django_filters.FilterSet):

@@ -134,6 +134,13 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    notice_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a person who already had an account was told this organisation "
+        "added them (at most once).",
+    )
 
     class Meta:
         ordering = ["organisation__name", "team__name", "role", "user__full_name"]

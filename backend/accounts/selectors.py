@@ -7,7 +7,7 @@ for it answers 404, never 403.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import (
     Membership,
@@ -146,6 +146,63 @@ def learners_visible_to(actor: Actor) -> QuerySet[User]:
     if actor.user_id is not None:
         condition |= Q(pk=actor.user_id)
     return User.objects.filter(condition)
+
+
+def records_visible_filter(
+    actor: Actor, *, learner: str = "learner_id", organisation: str = "organisation_id"
+) -> Q:
+    """The rule for every personal record (enrolment, attempt, progress, assessment,
+    certificate, reminder, issue failure): scope follows the organisation the record was
+    made under, never the person alone (ADR 0012).
+
+    A person sees all their own records, whichever organisation they were made under. An
+    org admin (or the organisation's key) and an organisation-wide assessor see records of
+    their organisation whose person is a learner there; a manager or team assessor sees
+    records of their teams' organisation whose person is a learner in one of those teams.
+    A record with no organisation is its person's alone. `learner` and `organisation` name
+    the record's fields (e.g. "enrolment__organisation_id").
+    """
+    organisations = actor.admin_organisation_ids | actor.assessor_organisation_ids
+    teams = actor.managed_team_ids | actor.assessor_team_ids
+    condition = Q(pk__in=[])
+    if organisations:
+        learner_there = Membership.objects.filter(
+            user_id=OuterRef(learner),
+            organisation_id=OuterRef(organisation),
+            organisation_id__in=organisations,
+            role=Role.LEARNER,
+        )
+        condition |= Q(Exists(learner_there), **{f"{organisation}__in": organisations})
+    if teams:
+        learner_in_team = Membership.objects.filter(
+            user_id=OuterRef(learner),
+            organisation_id=OuterRef(organisation),
+            team_id__in=teams,
+            role=Role.LEARNER,
+        )
+        condition |= Q(Exists(learner_in_team))
+    if actor.user_id is not None:
+        condition |= Q(**{learner: actor.user_id})
+    return condition
+
+
+def learner_organisations_visible_to(actor: Actor, *, learner_id: int) -> list[tuple[int, str]]:
+    """The organisations under which the actor sees a person's records, as (id, name) by
+    name: every one of the person's own for themselves, else those where the person is a
+    learner in the actor's scope (one query)."""
+    if actor.user_id is not None and learner_id == actor.user_id:
+        rows = Membership.objects.filter(user_id=learner_id)
+    else:
+        rows = Membership.objects.filter(
+            Q(organisation_id__in=actor.admin_organisation_ids | actor.assessor_organisation_ids)
+            | Q(team_id__in=actor.managed_team_ids | actor.assessor_team_ids),
+            user_id=learner_id,
+            role=Role.LEARNER,
+        )
+    return sorted(
+        set(rows.values_list("organisation_id", "organisation__name")),
+        key=lambda row: (row[1], row[0]),
+    )
 
 
 def teams_visible_to(actor: Actor) -> QuerySet[Team]:

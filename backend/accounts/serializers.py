@@ -60,6 +60,19 @@ class PersonInviteSerializer(serializers.Serializer[User]):
     team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
+class PersonInvitedSerializer(serializers.Serializer[dict[str, Any]]):
+    """What an invitation answers: the membership made and what the caller sent, never
+    anything stored of an account the address may already have (ADR 0012)."""
+
+    membership = serializers.IntegerField(help_text="The membership the invitation added.")
+    organisation = serializers.IntegerField()
+    email = serializers.EmailField(help_text="As sent (lower-cased).")
+    full_name = serializers.CharField(help_text="As sent.")
+    job_title = serializers.CharField(help_text="As sent.", allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+    team = serializers.IntegerField(allow_null=True)
+
+
 class MeMembershipSerializer(serializers.Serializer[Membership]):
     organisation = serializers.IntegerField(source="organisation_id")
     organisation_name = serializers.CharField(source="organisation.name")

@@ -96,10 +96,15 @@ def person_invite(
     job_title: str = "",
     role: str = Role.LEARNER,
     team_id: int | None = None,
-) -> User:
-    """Onboard a person: create them (or reuse their account), add the role, and email an
-    invitation to set a password once the transaction commits."""
-    from accounts.tasks import send_invitation
+) -> Membership:
+    """Onboard a person: create them (or reuse their account), add the role, and email
+    them once the transaction commits: a new person an invitation to set a password, a
+    person who already has an account a notice naming the organisation that added them.
+
+    Nothing of an existing account (its name, title, other organisations or records) goes
+    back to the inviter, and it is not changed: the caller learns only the membership
+    (ADR 0012). What the inviting organisation then sees follows its own records."""
+    from accounts.tasks import send_invitation, send_membership_notice
 
     _require_write(actor)
     organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
@@ -113,12 +118,55 @@ def person_invite(
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    membership_add(
+    membership = membership_add(
         actor=actor, user=user, organisation_id=organisation_id, role=role, team_id=team_id
     )
     if created:
         transaction.on_commit(partial(send_invitation.delay, user.pk))
-    return user
+    else:
+        transaction.on_commit(partial(send_membership_notice.delay, membership.pk))
+    return membership
+
+
+def _send_email(*, template: str, subject: str, to: str, context: dict[str, object]) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"email/{template}.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
+    message.send()
+
+
+def membership_notice_send(*, membership_id: int) -> bool:
+    """Tell a person who already had an account which organisation added them, at most
+    once (claimed with a conditional UPDATE like invitation_send; a failed send releases
+    the claim). A new person gets the invitation instead. Returns whether this call sent."""
+    claimed = Membership.objects.filter(pk=membership_id, notice_sent_at__isnull=True).update(
+        notice_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    membership = Membership.objects.select_related("user", "organisation", "team").get(
+        pk=membership_id
+    )
+    context = {
+        "user": membership.user,
+        "organisation": membership.organisation,
+        "role": membership.get_role_display(),
+        "team": membership.team,
+        "site_url": settings.SITE_URL,
+    }
+    try:
+        _send_email(
+            template="membership_added",
+            subject=f"{membership.organisation.name} added you on Hearth",
+            to=membership.user.email,
+            context=context,
+        )
+    except Exception:
+        Membership.objects.filter(pk=membership_id).update(notice_sent_at=None)
+        raise
+    logger.info("membership notice sent for membership %s", membership_id)
+    return True
 
 
 def invitation_send(*, user_id: int) -> bool:

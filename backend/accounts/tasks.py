@@ -17,3 +17,16 @@ from accounts import services
 def send_invitation(user_id: int) -> bool:
     """Email a newly invited person their set-password link (at most once)."""
     return services.invitation_send(user_id=user_id)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_membership_notice(membership_id: int) -> bool:
+    """Tell a person who already had an account which organisation added them (at most
+    once)."""
+    return services.membership_notice_send(membership_id=membership_id)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.selectors import Actor, learners_visible_to
+from accounts.selectors import Actor, records_visible_filter
 from certificates.identifiers import normalise_code
 from certificates.models import Certificate, CertificateIssueFailure
 from core.errors import NotFound
@@ -16,10 +16,10 @@ from training.models import Enrolment, EnrolmentStatus
 
 
 def certificates_visible_to(actor: Actor) -> QuerySet[Certificate]:
-    """Certificates of every learner in scope: one's own, a manager's teams', an org
-    admin's (or API key's) organisation's. Newest first."""
+    """Certificates in scope: all one's own; of a manager's teams, an org admin's (or API
+    key's) organisation, those issued under that organisation only. Newest first."""
     return (
-        Certificate.objects.filter(learner__in=learners_visible_to(actor))
+        Certificate.objects.filter(records_visible_filter(actor))
         .select_related("superseded_by")
         .order_by("-issued_at", "-pk")
     )
@@ -125,7 +125,7 @@ def issue_failures_visible_to(actor: Actor) -> QuerySet[CertificateIssueFailure]
         return CertificateIssueFailure.objects.none()
     return (
         issue_failures_open()
-        .filter(learner__in=learners_visible_to(actor))
+        .filter(records_visible_filter(actor), organisation_id__in=actor.admin_organisation_ids)
         .select_related("learner", "enrolment__version")
         .order_by("-failed_at", "-pk")
     )

@@ -155,6 +155,7 @@ class PersonCompetenciesView(APIView):
                     "level": row.cell.level,
                     "valid_until": row.cell.valid_until,
                     "required_level": row.required_level,
+                    "organisation": row.organisation_id,
                 }
                 for row in rows
             ]

@@ -14,7 +14,12 @@ from django.db.models.sql import Query
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team, User
-from accounts.selectors import Actor, learners_visible_to, team_members_for_manager
+from accounts.selectors import (
+    Actor,
+    learner_organisations_visible_to,
+    records_visible_filter,
+    team_members_for_manager,
+)
 from competencies.models import Assessment, Competency, Domain, Framework, Requirement
 from competencies.states import (
     HOLDS,
@@ -47,9 +52,10 @@ def competency_get(competency_id: int) -> Competency:
 
 
 def assessments_visible_to(actor: Actor) -> QuerySet[Assessment]:
-    """Assessments of every learner in scope (the history, corrections included)."""
+    """Assessments in scope (the history, corrections included): all one's own; others'
+    made under the asker's organisation (and, for managers and assessors, their teams)."""
     return (
-        Assessment.objects.filter(learner__in=learners_visible_to(actor))
+        Assessment.objects.filter(records_visible_filter(actor))
         .select_related("learner", "competency", "assessor", "supersedes")
         .order_by("-assessed_at", "-pk")
     )
@@ -67,21 +73,40 @@ def learners_assessable_by(actor: Actor) -> QuerySet[User]:
     return people.exclude(pk=actor.user_id) if actor.user_id is not None else people
 
 
+def organisations_assessing(actor: Actor, *, learner_id: int) -> list[int]:
+    """The organisations under which the actor assesses a learner (where the learner is a
+    learner in the actor's assessor team or organisation), lowest id first; none for
+    themselves. An assessment is recorded under one of these, never another's."""
+    if actor.user_id is None or learner_id == actor.user_id:
+        return []
+    rows = Membership.objects.filter(
+        Q(team_id__in=actor.assessor_team_ids)
+        | Q(organisation_id__in=actor.assessor_organisation_ids),
+        user_id=learner_id,
+        role=Role.LEARNER,
+    )
+    return sorted(set(rows.values_list("organisation_id", flat=True)))
+
+
 def current_states(
     *,
     learner_ids: Iterable[int],
+    organisation_id: int | None,
     competency_ids: Iterable[int] | None = None,
     on: datetime.date | None = None,
 ) -> dict[tuple[int, int], Cell]:
     """The current state per (learner, competency) that has an assessment (absent means
-    not assessed), in one query: the latest assessment by assessed_at then id among those
-    no later one supersedes, classified by competencies.states.state_expression."""
+    not assessed) under one organisation, in one query: the latest of that organisation's
+    assessments by assessed_at then id among those no later one supersedes, classified by
+    competencies.states.state_expression. State is per organisation (ADR 0012): another
+    organisation's assessments never count. `organisation_id=None` reads the assessments
+    made under no organisation."""
     on = on or today()
     rows: Iterable[tuple[int, int, str, int, datetime.date | None, int]]
     if connection.vendor == "postgresql":
-        rows = _current_rows_postgresql(list(learner_ids), competency_ids, on)
+        rows = _current_rows_postgresql(list(learner_ids), organisation_id, competency_ids, on)
     else:
-        rows = _current_rows_orm(list(learner_ids), competency_ids, on)
+        rows = _current_rows_orm(list(learner_ids), organisation_id, competency_ids, on)
     return {
         (learner_id, competency_id): Cell(STATES[state], level, valid_until, assessment_id)
         for learner_id, competency_id, state, level, valid_until, assessment_id in rows
@@ -89,10 +114,18 @@ def current_states(
 
 
 def _current_rows_orm(
-    learner_ids: list[int], competency_ids: Iterable[int] | None, on: datetime.date
+    learner_ids: list[int],
+    organisation_id: int | None,
+    competency_ids: Iterable[int] | None,
+    on: datetime.date,
 ) -> Iterable[tuple[int, int, str, int, datetime.date | None, int]]:
     """current_states' rows through the ORM (SQLite: a window function ranks them)."""
     queryset = Assessment.objects.filter(learner_id__in=learner_ids)
+    queryset = (
+        queryset.filter(organisation__isnull=True)
+        if organisation_id is None
+        else queryset.filter(organisation_id=organisation_id)
+    )
     if competency_ids is not None:
         queryset = queryset.filter(competency_id__in=list(competency_ids))
     ranked = (
@@ -120,7 +153,7 @@ SELECT DISTINCT ON ({table}.learner_id, {table}.competency_id)
        {table}.learner_id, {table}.competency_id, {state}, {table}.level,
        {table}.valid_until, {table}.id
   FROM {table}
- WHERE {table}.learner_id = ANY(%s) {competencies}
+ WHERE {table}.learner_id = ANY(%s) AND {table}.organisation_id {organisation} {competencies}
    AND NOT EXISTS (SELECT 1 FROM {table} later WHERE later.supersedes_id = {table}.id)
  ORDER BY {table}.learner_id, {table}.competency_id, {table}.assessed_at DESC,
           {table}.id DESC
@@ -137,16 +170,22 @@ def _state_sql(on: datetime.date, window: datetime.timedelta) -> tuple[str, tupl
 
 
 def _current_rows_postgresql(
-    learner_ids: list[int], competency_ids: Iterable[int] | None, on: datetime.date
+    learner_ids: list[int],
+    organisation_id: int | None,
+    competency_ids: Iterable[int] | None,
+    on: datetime.date,
 ) -> list[tuple[int, int, str, int, datetime.date | None, int]]:
     """current_states' rows in one hand-written PostgreSQL statement (see CURRENT_ROWS_SQL)."""
     state, state_params = _state_sql(on, expiring_window())
     sql = CURRENT_ROWS_SQL.format(
         table=connection.ops.quote_name(Assessment._meta.db_table),
         state=state,
+        organisation="IS NULL" if organisation_id is None else "= %s",
         competencies="" if competency_ids is None else "AND competency_id = ANY(%s)",
     )
     params: list[Any] = [*state_params, learner_ids]
+    if organisation_id is not None:
+        params.append(organisation_id)
     if competency_ids is not None:
         params.append(list(competency_ids))
     with connection.cursor() as cursor:
@@ -159,19 +198,22 @@ def required_levels(
     team_ids: Iterable[int] | None = None,
     members: Iterable[tuple[int, int, str]] | None = None,
     person_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> dict[tuple[int, int], int]:
     """What members' roles require, as (person, competency) -> the highest level asked.
 
     A requirement applies to a membership of its own team whose role it names, or to
     every membership of that team when it names none. `members` are (person, team, role)
-    rows the caller already has; otherwise they are read for `person_id`.
+    rows the caller already has; otherwise they are read for `person_id` (in the teams
+    of `organisation_id` only, when given).
     """
     if members is None:
         if person_id is None:
             return {}
-        members = Membership.objects.filter(user_id=person_id, team__isnull=False).values_list(
-            "user_id", "team_id", "role"
-        )
+        rows = Membership.objects.filter(user_id=person_id, team__isnull=False)
+        if organisation_id is not None:
+            rows = rows.filter(organisation_id=organisation_id)
+        members = rows.values_list("user_id", "team_id", "role")
     members = list(members)
     teams = set(team_ids) if team_ids is not None else {team for _, team, _ in members}
     by_team: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
@@ -255,6 +297,7 @@ def team_matrix_get(*, actor: Actor, team_id: int, filters: MatrixFilters | None
     narrowed = filters.framework or filters.domain or filters.level or filters.required_only
     states = current_states(
         learner_ids=names,
+        organisation_id=team.organisation.pk,
         # Unfiltered, every competency is a column: no need to name them all in SQL.
         competency_ids=[c.pk for c in competencies] if narrowed else None,
         on=on,
@@ -343,26 +386,41 @@ class LearnerCompetency:
     competency: Competency
     cell: Cell
     required_level: int | None
+    organisation_id: int
+    organisation_name: str
 
 
-def learner_competencies(*, actor: Actor, learner_id: int) -> list[LearnerCompetency]:
-    """A learner's competencies: what they hold (until when) and what their roles require.
-    Scoped: the learner themselves, their managers, assessors and org admins."""
-    learner = learners_visible_to(actor).filter(pk=learner_id).first()
-    if learner is None:
+def learner_competencies(
+    *, actor: Actor, learner_id: int, organisation_id: int | None = None
+) -> list[LearnerCompetency]:
+    """A learner's competencies, organisation by organisation: what they hold there (until
+    when) and what their roles there require. State is per organisation (ADR 0012): each
+    organisation's from its own assessments. The learner sees every organisation of
+    theirs; their managers, assessors and org admins only their own organisation's (404
+    for anyone else). `organisation_id` narrows to one of those."""
+    organisations = learner_organisations_visible_to(actor, learner_id=learner_id)
+    if not organisations and learner_id != actor.user_id:
         raise NotFound("No such person.")
-    needed = required_levels(person_id=learner_id)
-    states = current_states(learner_ids=[learner_id])
-    wanted = {competency_id for _, competency_id in needed} | {c for _, c in states}
-    competencies = competencies_all().filter(pk__in=wanted)
-    return [
-        LearnerCompetency(
-            competency=competency,
-            cell=states.get((learner_id, competency.pk), NOT_ASSESSED),
-            required_level=needed.get((learner_id, competency.pk)),
+    if organisation_id is not None:
+        organisations = [row for row in organisations if row[0] == organisation_id]
+        if not organisations:
+            raise NotFound("No such person.")
+    lines: list[LearnerCompetency] = []
+    for organisation, organisation_name in organisations:
+        needed = required_levels(person_id=learner_id, organisation_id=organisation)
+        states = current_states(learner_ids=[learner_id], organisation_id=organisation)
+        wanted = {competency_id for _, competency_id in needed} | {c for _, c in states}
+        lines.extend(
+            LearnerCompetency(
+                competency=competency,
+                cell=states.get((learner_id, competency.pk), NOT_ASSESSED),
+                required_level=needed.get((learner_id, competency.pk)),
+                organisation_id=organisation,
+                organisation_name=organisation_name,
+            )
+            for competency in competencies_all().filter(pk__in=wanted)
         )
-        for competency in competencies
-    ]
+    return lines
 
 
 def competencies_evidenced_by(*, module_id: int) -> list[Competency]:

@@ -52,6 +52,12 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     assessor_name = serializers.CharField(source="assessor.full_name", read_only=True, default=None)
     superseded_by = serializers.SerializerMethodField()
     has_evidence_file = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation the assessment was made under; scope follows it.",
+    )
 
     class Meta:
         model = Assessment
@@ -59,6 +65,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "id",
             "learner",
             "learner_name",
+            "organisation",
             "competency",
             "competency_code",
             "method",
@@ -106,6 +113,9 @@ class LearnerCompetencySerializer(serializers.Serializer[Any]):
     level = serializers.IntegerField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     required_level = serializers.IntegerField(allow_null=True)
+    organisation = serializers.IntegerField(
+        help_text="The organisation under which this state holds (state is per organisation)."
+    )
 
 
 class RequirementSerializer(serializers.ModelSerializer[Requirement]):

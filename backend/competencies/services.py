@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.selectors import Actor, team_get_for_manager
 from competencies.evidence import evidence_file_checked
 from competencies.models import (
@@ -22,7 +22,7 @@ from competencies.models import (
     Outcome,
     Requirement,
 )
-from competencies.selectors import learners_assessable_by
+from competencies.selectors import organisations_assessing
 from core.errors import Conflict, HearthError, NotFound
 from training.models import Enrolment, Module
 
@@ -40,15 +40,6 @@ def valid_until_for(competency: Competency, assessed: datetime.date) -> datetime
     if not competency.validity_months:
         return None
     return add_months(assessed, competency.validity_months) - datetime.timedelta(days=1)
-
-
-def _organisation_of(learner_id: int) -> int | None:
-    return (
-        Membership.objects.filter(user_id=learner_id)
-        .order_by("role", "pk")
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
 
 
 def award_for_completion(*, enrolment: Enrolment) -> list[Assessment]:
@@ -90,9 +81,10 @@ def assessment_record(
     level: int | None = None,
     supersedes_id: int | None = None,
 ) -> Assessment:
-    """An assessor records an observation or evidence review for a learner in their scope.
-    Nobody assesses themselves; a correction supersedes the current assessment, which
-    stays in the history."""
+    """An assessor records an observation or evidence review for a learner in their scope,
+    under the organisation where they assess that learner. Nobody assesses themselves; a
+    correction supersedes an assessment of the same organisation (which stays in the
+    history): another organisation's assessment answers as if it did not exist (404)."""
     if actor.user_id is None or not actor.is_assessor:
         raise NotFound("No such person.")
     if learner_id == actor.user_id:
@@ -101,8 +93,10 @@ def assessment_record(
             code="self_assessment",
             fields={"learner": ["Choose someone else."]},
         )
-    if not learners_assessable_by(actor).filter(pk=learner_id).exists():
+    organisations = organisations_assessing(actor, learner_id=learner_id)
+    if not organisations:
         raise NotFound("No such person.")
+    organisation_id: int | None = organisations[0]
     if method not in (Method.OBSERVATION, Method.EVIDENCE):
         raise HearthError(
             "Record an observation or an evidence review.",
@@ -127,20 +121,28 @@ def assessment_record(
     if supersedes_id is not None:
         earlier = (
             Assessment.objects.select_for_update()
-            .filter(pk=supersedes_id, learner_id=learner_id, competency=competency)
+            .filter(
+                pk=supersedes_id,
+                learner_id=learner_id,
+                competency=competency,
+                organisation_id__in=organisations,
+            )
             .first()
         )
         if earlier is None:
             raise HearthError(
-                "Correct an assessment of this person and competency.",
+                "No such assessment to correct.",
+                code="not_found",
+                status=404,
                 fields={"supersedes": ["No such assessment to correct."]},
             )
+        organisation_id = earlier.organisation_id
     try:
         with transaction.atomic():
             return Assessment.objects.create(
                 learner_id=learner_id,
                 competency=competency,
-                organisation_id=_organisation_of(learner_id),
+                organisation_id=organisation_id,
                 method=method,
                 assessor_id=actor.user_id,
                 outcome=outcome,

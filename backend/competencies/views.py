@@ -192,6 +192,7 @@ class CompetencyLine:
     valid_until: Any
     required_level: int | None
     holds: bool
+    organisation_name: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -211,6 +212,7 @@ def _lines(rows: list[LearnerCompetency]) -> list[CompetencyLine]:
             valid_until=row.cell.valid_until,
             required_level=row.required_level,
             holds=row.cell.state in HOLDS,
+            organisation_name=row.organisation_name,
         )
         for row in rows
     ]
@@ -218,13 +220,15 @@ def _lines(rows: list[LearnerCompetency]) -> list[CompetencyLine]:
 
 def _competency_page(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = actor_from_request(request)
-    lines = _lines(selectors.learner_competencies(actor=actor, learner_id=person_id))
+    rows = selectors.learner_competencies(actor=actor, learner_id=person_id)
+    lines = _lines(rows)
     own = person_id == actor.user_id
     person = request.user if own else learners_visible_to(actor).get(pk=person_id)
+    organisations = {row.organisation_id: row.organisation_name for row in rows}
     history: list[Assessment] = list(
         selectors.assessments_visible_to(actor)
         .filter(learner_id=person_id)
-        .select_related("superseded_by")
+        .select_related("superseded_by", "organisation")
     )
     can_assess = (
         not own
@@ -244,6 +248,8 @@ def _competency_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "held_count": sum(line.holds for line in lines),
             "history": history,
             "can_assess": can_assess,
+            "several_organisations": len(set(organisations) | {a.organisation_id for a in history})
+            > 1,
         },
     )
 
@@ -333,7 +339,9 @@ def assess(request: HttpRequest) -> HttpResponse:
                 status = 400
             except HearthError as error:
                 form.apply_error(error)
-                status = error.status
+                # An assessment to correct that is missing or another organisation's is
+                # a field error on this form, as any other wrong choice.
+                status = 400 if error.code == "not_found" else error.status
             else:
                 learner = data["learner"]
                 messages.success(request, _recorded_message(assessment, learner.full_name))

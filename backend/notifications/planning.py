@@ -123,10 +123,13 @@ def _escalations(today: datetime.date) -> QuerySet[Membership]:
 
 
 def _current_competent() -> QuerySet[Assessment]:
-    """Current assessments (latest, not superseded) that say competent, still required by
-    the person's current role: no expiry notices for what a role no longer needs."""
+    """Current assessments (latest, not superseded, among their organisation's: state is
+    per organisation, ADR 0012) that say competent, still required by the person's current
+    role in that organisation: no expiry notices for what a role no longer needs."""
     later = Assessment.objects.filter(
-        learner_id=OuterRef("learner_id"), competency_id=OuterRef("competency_id")
+        learner_id=OuterRef("learner_id"),
+        competency_id=OuterRef("competency_id"),
+        organisation_id=OuterRef("organisation_id"),
     ).filter(
         Q(assessed_at__gt=OuterRef("assessed_at"))
         | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk"))
@@ -135,6 +138,7 @@ def _current_competent() -> QuerySet[Assessment]:
     required = Requirement.objects.filter(
         competency_id=OuterRef("competency_id"),
         team__memberships__user_id=OuterRef("learner_id"),
+        team__organisation_id=OuterRef("organisation_id"),
     ).filter(Q(role="") | Q(role=F("team__memberships__role")))
     return (
         Assessment.objects.filter(outcome=Outcome.COMPETENT, valid_until__isnull=False)

@@ -172,6 +172,8 @@ def _digest_contexts(manager_ids: list[int]) -> dict[int, dict[str, Any]]:
             valid_until__lte=today + datetime.timedelta(days=30),
             learner__memberships__team_id__in=all_teams,
             learner__memberships__role=Role.LEARNER,
+            # Only the team's organisation's assessments (ADR 0012).
+            learner__memberships__organisation_id=F("organisation_id"),
         )
         .filter(superseded_by__isnull=True)
         .values_list(

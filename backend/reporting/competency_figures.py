@@ -85,29 +85,34 @@ class CompetencyQuery:
 
 
 def current_assessments(people: QuerySet[Membership], on: datetime.date) -> QuerySet[Any]:
-    """The current assessment of each person in `people` per competency, with its state on
-    a day: the latest (by assessed time, then record order) of those no correction
-    supersedes, chosen as competencies.selectors.current_states chooses it (DISTINCT ON on
-    PostgreSQL, a window elsewhere) and classified by competencies.states' own SQL rule."""
+    """The current assessment of each person in `people` per competency and organisation,
+    with its state on a day: the latest (by assessed time, then record order) of those no
+    correction supersedes among that organisation's assessments (state is per
+    organisation, ADR 0012), chosen as competencies.selectors.current_states chooses it
+    (DISTINCT ON on PostgreSQL, a window elsewhere) and classified by competencies.states'
+    own SQL rule."""
     candidates = (
-        Assessment.objects.filter(learner_id__in=people.values("user_id"))
+        Assessment.objects.filter(
+            learner_id__in=people.values("user_id"),
+            organisation_id__in=people.values("organisation_id"),
+        )
         .exclude(Exists(Assessment.objects.filter(supersedes_id=OuterRef("pk"))))
         .order_by()
     )
     if connection.vendor == "postgresql":
-        latest = candidates.order_by("learner_id", "competency_id", "-assessed_at", "-id").distinct(
-            "learner_id", "competency_id"
-        )
+        latest = candidates.order_by(
+            "learner_id", "competency_id", "organisation_id", "-assessed_at", "-id"
+        ).distinct("learner_id", "competency_id", "organisation_id")
     else:
         latest = candidates.annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=[F("learner_id"), F("competency_id")],
+                partition_by=[F("learner_id"), F("competency_id"), F("organisation_id")],
                 order_by=[F("assessed_at").desc(), F("id").desc()],
             )
         ).filter(rank=1)
     return latest.annotate(state=state_expression(on)).values(
-        "learner_id", "competency_id", "state", "level"
+        "learner_id", "competency_id", "organisation_id", "state", "level"
     )
 
 
@@ -139,7 +144,8 @@ states AS (
            COUNT(*) FILTER (WHERE c.state = %s) AS expiring_soon,
            COUNT(*) FILTER (WHERE c.state = %s) AS expired,
            COUNT(*) FILTER (WHERE c.state = %s) AS not_yet_competent
-      FROM current c JOIN people p ON p.user_id = c.learner_id
+      FROM current c
+      JOIN people p ON p.user_id = c.learner_id AND p.organisation_id = c.organisation_id
      GROUP BY c.competency_id, p.organisation_id
 ),
 against AS (
@@ -147,6 +153,7 @@ against AS (
            COUNT(*) FILTER (WHERE c.state IN (%s, %s) AND c.level >= a.level) AS met
       FROM asked a
       LEFT JOIN current c ON c.learner_id = a.user_id AND c.competency_id = a.competency_id
+                         AND c.organisation_id = a.organisation_id
      GROUP BY a.competency_id, a.organisation_id
 ),
 groups AS (

@@ -173,7 +173,8 @@ class EnrolmentSource(models.TextChoices):
 
 
 class Enrolment(models.Model):
-    """A learner taking one version of a module; at most one active per learner and module."""
+    """A learner taking one version of a module under an organisation; at most one active
+    per learner, module and organisation."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
@@ -207,10 +208,17 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # One active enrolment per learner and module in each organisation (ADR 0012:
+            # one organisation's assignment never meets, or reveals, another's).
+            models.UniqueConstraint(
+                fields=["learner", "module", "organisation"],
+                condition=Q(status__in=["not_started", "in_progress"], organisation__isnull=False),
+                name="enrolment_one_active_per_module_in_org",
+            ),
             models.UniqueConstraint(
                 fields=["learner", "module"],
-                condition=Q(status__in=["not_started", "in_progress"]),
-                name="enrolment_one_active_per_module",
+                condition=Q(status__in=["not_started", "in_progress"], organisation__isnull=True),
+                name="enrolment_one_active_per_module_no_org",
             ),
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_at__isnull=False),
@@ -235,6 +243,14 @@ class LessonProgress(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    )
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -251,6 +267,14 @@ class QuizAttempt(models.Model):
     """One submitted quiz, scored on the server. Answers map question keys to choice ids."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    )
     number = models.PositiveSmallIntegerField()
     answers = models.JSONField()
     correct_count = models.PositiveSmallIntegerField()

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from accounts.selectors import Actor, learners_visible_to, teams_assignable_by
+from accounts.selectors import Actor, records_visible_filter, teams_assignable_by
 from core.errors import NotFound
 from training.models import (
     ACTIVE_STATUSES,
@@ -91,7 +91,7 @@ def _with_progress(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         .annotate(n=Count("pk"), best=Max("score"))
     )
     passed = QuizAttempt.objects.filter(enrolment=OuterRef("pk"), passed=True)
-    return queryset.select_related("module", "version", "learner", "team").annotate(
+    return queryset.select_related("module", "version", "learner", "team", "organisation").annotate(
         lessons_total=Coalesce(Subquery(lessons_total, output_field=IntegerField()), 0),
         lessons_done=Coalesce(Subquery(lessons_done, output_field=IntegerField()), 0),
         has_quiz=Exists(has_quiz),
@@ -116,8 +116,9 @@ def progress_percent(enrolment: Enrolment) -> int:
 
 
 def enrolments_visible_to(actor: Actor) -> QuerySet[Enrolment]:
-    """Enrolments of every learner in scope, with progress annotated."""
-    return _with_progress(Enrolment.objects.filter(learner__in=learners_visible_to(actor)))
+    """Enrolments in scope (made under the asker's organisation, or one's own), with
+    progress annotated."""
+    return _with_progress(Enrolment.objects.filter(records_visible_filter(actor)))
 
 
 def enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:

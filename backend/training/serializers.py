@@ -122,6 +122,11 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     title = serializers.CharField(source="version.title")
     version = serializers.IntegerField(source="version.number")
     team = serializers.IntegerField(source="team_id", allow_null=True)
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        allow_null=True,
+        help_text="The organisation the enrolment was made under; scope follows it.",
+    )
     overdue = serializers.BooleanField(source="is_overdue")
     progress = serializers.SerializerMethodField()
 
@@ -134,6 +139,7 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
             "title",
             "version",
             "team",
+            "organisation",
             "source",
             "status",
             "due_date",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role
@@ -135,8 +135,16 @@ def enrolment_self_enrol(*, actor: Actor, module: Module) -> Enrolment:
                 source=EnrolmentSource.SELF,
             )
     except IntegrityError:
+        same_organisation = (
+            Q(organisation__isnull=True)
+            if organisation_id is None
+            else Q(organisation_id=organisation_id)
+        )
         return Enrolment.objects.get(
-            learner_id=actor.user_id, module=module, status__in=ACTIVE_STATUSES
+            same_organisation,
+            learner_id=actor.user_id,
+            module=module,
+            status__in=ACTIVE_STATUSES,
         )
 
 
@@ -212,11 +220,18 @@ def enrolment_assign(
         "user_id", "organisation_id", "team_id"
     ):
         homes.setdefault(user_id, (organisation_id, member_team_id))
+    # Only enrolments under the learner's organisation here count (ADR 0012): another
+    # organisation's is neither reused nor reported.
+    organisations = {organisation_id for organisation_id, _ in homes.values()}
     active = {
         enrolment.learner_id: enrolment
         for enrolment in Enrolment.objects.select_for_update().filter(
-            module=module, learner_id__in=homes, status__in=ACTIVE_STATUSES
+            module=module,
+            learner_id__in=homes,
+            organisation_id__in=organisations,
+            status__in=ACTIVE_STATUSES,
         )
+        if enrolment.organisation_id == homes[enrolment.learner_id][0]
     }
     version = _published(module)
     # A learner may self-enrol at this very moment: skip conflicts with the one-active
@@ -239,9 +254,16 @@ def enrolment_assign(
         ),
         ignore_conflicts=True,
     )
-    now_active = Enrolment.objects.filter(
-        module=module, learner_id__in=homes, status__in=ACTIVE_STATUSES
-    ).order_by("learner_id")
+    now_active = [
+        enrolment
+        for enrolment in Enrolment.objects.filter(
+            module=module,
+            learner_id__in=homes,
+            organisation_id__in=organisations,
+            status__in=ACTIVE_STATUSES,
+        ).order_by("learner_id")
+        if enrolment.organisation_id == homes[enrolment.learner_id][0]
+    ]
     created = [
         enrolment
         for enrolment in now_active
@@ -342,7 +364,11 @@ def lesson_complete(*, enrolment: Enrolment, lesson_id: int) -> LessonProgress:
     lesson = Lesson.objects.filter(pk=lesson_id, version_id=enrolment.version_id).first()
     if lesson is None:
         raise NotFound("No such lesson in this module.")
-    progress, created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    progress, created = LessonProgress.objects.get_or_create(
+        enrolment=enrolment,
+        lesson=lesson,
+        defaults={"organisation_id": enrolment.organisation_id},
+    )
     if created and enrolment.status != EnrolmentStatus.COMPLETED:
         _touch(enrolment)
         _complete_if_done(enrolment)
@@ -375,6 +401,7 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     result = score(questions, cleaned, version.pass_mark)
     attempt = QuizAttempt.objects.create(
         enrolment=enrolment,
+        organisation_id=enrolment.organisation_id,
         number=made + 1,
         answers=cleaned,
         correct_count=result.correct_count,

@@ -63,8 +63,10 @@ def _items(enrolments: list[Enrolment]) -> list[LearningItem]:
 @login_required
 @require_GET
 def my_learning(request: HttpRequest) -> HttpResponse:
-    """What the learner has to do (soonest due first), is doing, and has done."""
+    """What the learner has to do (soonest due first), is doing, and has done, under
+    every organisation they work for (each item labelled when there are several)."""
     learning = selectors.my_learning(actor_from_request(request))
+    everything = [*learning.to_do, *learning.in_progress, *learning.completed]
     return render(
         request,
         "training/my_learning.html",
@@ -72,6 +74,8 @@ def my_learning(request: HttpRequest) -> HttpResponse:
             "to_do": _items(learning.to_do),
             "in_progress": _items(learning.in_progress),
             "completed": _items(learning.completed),
+            # A person working for several organisations sees which each item is for.
+            "several_organisations": len({e.organisation_id for e in everything}) > 1,
         },
     )
 

@@ -70,6 +70,7 @@ def test_the_model_and_the_database_refuse_edits_and_deletes(world: World) -> No
         competency=competency,
         method="observation",
         assessor=world.x_assessor_a,
+        organisation=world.org_x,
         outcome="competent",
         level=1,
         assessed_at=timezone.now(),
@@ -181,13 +182,17 @@ def test_bad_assessment_input_is_a_field_error_never_a_500(
         ({"assessed_at": future}, "assessed_at"),
         ({"evidence_note": ""}, "evidence_note"),
         ({"competency": 999999}, "competency"),
-        ({"supersedes": 999999}, "supersedes"),
         ({"level": 7}, "level"),
     ]
     for extra, field in cases:
         response = _record(assessor, world.x_learner_a, competency.pk, **extra)
         assert response.status_code == 400, (extra, response.content)
         assert field in response.json()["error"]["fields"], (extra, response.json())
+    # An assessment to correct that does not exist answers 404, as another organisation's
+    # does (issue 12): never say which.
+    missing = _record(assessor, world.x_learner_a, competency.pk, supersedes=999999)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["fields"] == {"supersedes": ["No such assessment to correct."]}
     assert not Assessment.objects.exists()
 
 

@@ -34,6 +34,7 @@ def _fill(world: World, people: int, competencies: int) -> tuple[Team, list[int]
             competency=competency,
             method="observation",
             assessor=world.x_assessor_a,
+            organisation=world.org_x,
             outcome="competent" if (i + j) % 4 else "not_yet_competent",
             level=competency.level,
             assessed_at=now,

@@ -1,6 +1,7 @@
 """Expiry: states move exactly at their boundaries as time passes (issue 4, must show 4)."""
 
 import datetime
+import itertools
 import random
 import zoneinfo
 
@@ -20,9 +21,11 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _state(world: World, competency_id: int) -> State:
-    cell = current_states(learner_ids=[world.x_learner_a.pk], competency_ids=[competency_id]).get(
-        (world.x_learner_a.pk, competency_id)
-    )
+    cell = current_states(
+        learner_ids=[world.x_learner_a.pk],
+        organisation_id=world.org_x.pk,
+        competency_ids=[competency_id],
+    ).get((world.x_learner_a.pk, competency_id))
     return cell.state if cell else State.NOT_ASSESSED
 
 
@@ -109,6 +112,10 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
                 competency=corrected.competency if corrected else chance.choice(competencies),
                 method="observation",
                 assessor=world.x_assessor_a,
+                # Two organisations' histories of the same people: each has its own state.
+                organisation=corrected.organisation
+                if corrected
+                else chance.choice([world.org_x, world.org_y]),
                 outcome=chance.choice(["competent", "competent", "not_yet_competent"]),
                 level=chance.randint(1, 3),
                 # Few distinct times, so ties are decided by record order.
@@ -120,6 +127,10 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
             )
         )
     learner_ids = [learner.pk for learner in learners]
+    own_rows = {
+        organisation.pk: {a.pk for a in history if a.organisation_id == organisation.pk}
+        for organisation in (world.org_x, world.org_y)
+    }
     some = [competency.pk for competency in competencies[:4]]
     seen: set[str] = set()
     for window in (60, 30):
@@ -132,9 +143,14 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
             datetime.date(2026, 7, 30),
             datetime.date(2026, 8, 30),
         ):
-            for competency_ids in (None, some):
-                orm = sorted(_current_rows_orm(learner_ids, competency_ids, day))
-                hand_written = sorted(_current_rows_postgresql(learner_ids, competency_ids, day))
+            for competency_ids, organisation in itertools.product(
+                (None, some), (world.org_x.pk, world.org_y.pk)
+            ):
+                orm = sorted(_current_rows_orm(learner_ids, organisation, competency_ids, day))
+                hand_written = sorted(
+                    _current_rows_postgresql(learner_ids, organisation, competency_ids, day)
+                )
                 assert hand_written == orm
+                assert {row[5] for row in orm} <= own_rows[organisation]
                 seen.update(state for _, _, state, *_ in orm)
     assert seen == {"competent", "expiring_soon", "expired", "not_yet_competent"}

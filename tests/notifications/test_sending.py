@@ -1,13 +1,15 @@
 """Sending reminders over SMTP: headers, one connection, 4xx retried, 5xx recorded
 (issue 6, must shows 1 and 4), against a real SMTP server on loopback."""
 
+import datetime
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from notifications.models import Kind, ReminderLog, Status
 from notifications.planning import plan_daily
 from notifications.sending import TemporarySendFailure, send_pending
@@ -116,6 +118,46 @@ def test_digest_lists_the_managers_team(world: World, mailbox: Mailbox) -> None:
     assert body is not None
     assert f"{world.x_learner_a.full_name}: Damp basics" in body.get_content()
     assert ReminderLog.objects.filter(kind=Kind.DIGEST, status=Status.SENT).count() == 2
+
+
+def test_a_digest_lists_only_its_organisations_assessments_of_a_shared_learner(
+    world: World, mailbox: Mailbox
+) -> None:
+    """Issue 12: a learner in X and Y, with a competency expiring under X only. X's manager
+    is told; Y's manager is not (another organisation's assessment)."""
+    from competencies.models import Assessment
+    from notifications.planning import plan_weekly_digest
+    from tests.support.competencies import make_framework
+
+    learner = world.x_learner_a
+    Membership.objects.create(
+        user=learner, organisation=world.org_y, team=world.y_team_a, role=Role.LEARNER
+    )
+    [competency] = make_framework(1)
+    Assessment.objects.create(
+        learner=learner,
+        competency=competency,
+        organisation=world.org_x,
+        method="observation",
+        assessor=world.x_assessor_a,
+        outcome="competent",
+        level=1,
+        assessed_at=timezone.now() - datetime.timedelta(days=700),
+        valid_until=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    plan_weekly_digest()
+
+    send_pending()
+
+    def body_to(manager: User) -> str:
+        message = next(m for m in mailbox.messages if m["To"] == manager.email)
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        return str(body.get_content())
+
+    line = f"{learner.full_name}: {competency.code} until"
+    assert line in body_to(world.x_manager_a)
+    assert line not in body_to(world.y_manager)
 
 
 def test_the_daily_and_weekly_jobs_print_on_the_embedded_defaults_console_backend(

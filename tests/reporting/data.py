@@ -366,13 +366,16 @@ def recount_competencies(
     people_by_org: dict[int, set[int]] = defaultdict(set)
     for membership in memberships:
         people_by_org[membership.organisation_id].add(membership.user_id)
-    everyone = {person for people in people_by_org.values() for person in people}
-    states = current_states(learner_ids=everyone, on=on)
+    # State is per organisation (ADR 0012): each organisation's from its own assessments.
+    states_by_org = {
+        organisation_id: current_states(learner_ids=people, organisation_id=organisation_id, on=on)
+        for organisation_id, people in people_by_org.items()
+    }
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * 6)
     names = [State.COMPETENT, State.EXPIRING_SOON, State.EXPIRED, State.NOT_YET_COMPETENT]
     for organisation_id, people in people_by_org.items():
         for person in people:
-            for (learner_id, competency_id), cell in states.items():
+            for (learner_id, competency_id), cell in states_by_org[organisation_id].items():
                 if learner_id != person:
                     continue
                 counts[(competency_id, organisation_id)][names.index(cell.state)] += 1
@@ -392,7 +395,7 @@ def recount_competencies(
     for (competency_id, organisation_id, person), level in needed.items():
         row = counts[(competency_id, organisation_id)]
         row[4] += 1
-        held = states.get((person, competency_id))
+        held = states_by_org.get(organisation_id, {}).get((person, competency_id))
         if held is not None and held.state in HOLDS and (held.level or 0) >= level:
             row[5] += 1
     return dict(counts)
