@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts import selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import HearthError
+from core.names import normalise_name
 
 
 class MeView(APIView):
@@ -137,8 +138,8 @@ class PersonViewSet(
             "membership": membership.pk,
             "organisation": membership.organisation_id,
             "email": data["email"].strip().lower(),
-            "full_name": data["full_name"].strip(),
-            "job_title": data["job_title"].strip(),
+            "full_name": normalise_name(data["full_name"]),
+            "job_title": normalise_name(data["job_title"]),
             "role": membership.role,
             "team": membership.team_id,
         }

@@ -182,6 +182,7 @@ def test_a_file_stored_before_types_were_checked_is_served_as_plain_bytes(
 ) -> None:
     assessment = Assessment.objects.create(
         learner=world.x_learner_a,
+        organisation=world.org_x,
         competency=competency,
         method="evidence",
         assessor=world.x_assessor_a,

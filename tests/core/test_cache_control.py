@@ -53,6 +53,7 @@ def test_evidence_files_and_csv_exports_are_not_stored(
     competency = make_framework(1)[0]
     assessment = Assessment.objects.create(
         learner=world.x_learner_a,
+        organisation=world.org_x,
         competency=competency,
         method="evidence",
         assessor=world.x_assessor_a,

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import escape
 
 import pytest
 from django.db import connection
@@ -542,8 +543,8 @@ def test_manager_assigns_a_team_with_a_due_date(world: World) -> None:
 
     assert page.status_code == 200
     page_html = page.content.decode()
-    assert world.x_learner_a.full_name in page_html
-    assert world.x_learner_b.full_name not in page_html
+    assert escape(world.x_learner_a.full_name) in page_html
+    assert escape(world.x_learner_b.full_name) not in page_html
     assert world.y_team_a.name not in page_html
     html = response.content.decode()
     assert response.redirect_chain == [("/team/assign/", 302)]
