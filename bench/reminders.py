@@ -117,7 +117,7 @@ def main() -> None:
             def point_at(server_port: int) -> None:
                 settings.MAILERS = {
                     "default": {
-                        "BACKEND": "core.mail.EmailBackend",
+                        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                         "OPTIONS": {"host": "127.0.0.1", "port": server_port},
                     }
                 }
