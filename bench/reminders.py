@@ -4,7 +4,9 @@ Both send the same messages to the same SMTP server on loopback (aiosmtpd, a cou
 sink) in the same run: Hearth plans the reminders with SQL, renders each email with
 Django's templates (per message) and sends through Django's own SMTP backend in batches
 over one connection; the bare loop sends the identical, pre-built messages with smtplib
-over one connection. Prints emails per second and, on a line starting `ours/bare ratio:`,
+over one connection. For context it also times Django's SMTP backend sending the same
+email objects already built (`django/bare ratio:`, the floor for any path through
+Django's email API). Prints emails per second and, on a line starting `ours/bare ratio:`,
 the median of per-round ratios of time per email (the limit is 3).
 Run: .venv/bin/python bench/reminders.py
 """
@@ -111,6 +113,8 @@ def main() -> None:
     try:
         with django_on_postgres("reminders"):
             from django.conf import settings
+            from django.core import mail
+            from django.core.mail import mailers
 
             # The capturing server logs every SMTP command at INFO; keep the output readable.
             logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -143,7 +147,23 @@ def main() -> None:
             ours()  # warm-up, capturing the exact messages for the bare loop
             prebuilt = capture.messages
             assert len(prebuilt) == EMAILS
+            # And once more into Django's in-memory backend, keeping the email objects
+            # for Django's own floor: its SMTP backend sending them, nothing else.
+            settings.MAILERS = {
+                "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+            }
+            mail.outbox = []
+            ours()
+            built = list(mail.outbox)
+            assert len(built) == EMAILS
             point_at(port)
+
+            def django_plain() -> float:
+                start = time.perf_counter()
+                sent = mailers.default.send_messages(built)
+                elapsed = time.perf_counter() - start
+                assert sent == EMAILS
+                return elapsed
 
             def bare() -> float:
                 start = time.perf_counter()
@@ -154,13 +174,17 @@ def main() -> None:
 
             ours()
             bare()
+            django_plain()
             ours_times: list[float] = []
             bare_times: list[float] = []
+            django_times: list[float] = []
             for _ in range(ROUNDS):
                 ours_times.append(ours())
                 bare_times.append(bare())
+                django_times.append(django_plain())
             per_email_ours = [t / EMAILS for t in ours_times]
             per_email_bare = [t / EMAILS for t in bare_times]
+            per_email_django = [t / EMAILS for t in django_times]
             rate = EMAILS / sorted(ours_times)[len(ours_times) // 2]
             print(
                 f"reminders: {EMAILS} emails a round, {ROUNDS} interleaved rounds, "
@@ -173,6 +197,15 @@ def main() -> None:
             print(
                 f"bare smtplib loop: {EMAILS / sorted(bare_times)[ROUNDS // 2]:.0f} emails/s, "
                 f"median {ms(per_email_bare)} per email"
+            )
+            print(
+                f"django send_messages, emails already built: "
+                f"{EMAILS / sorted(django_times)[ROUNDS // 2]:.0f} emails/s, "
+                f"median {ms(per_email_django)} per email"
+            )
+            print(
+                f"django/bare ratio: {median_ratio(per_email_django, per_email_bare):.2f} "
+                "(Django's own floor, for context)"
             )
             print(f"ours/bare ratio: {median_ratio(per_email_ours, per_email_bare):.2f} (limit 3)")
     finally:
