@@ -5,7 +5,9 @@ A row is claimed (pending -> sending, SELECT ... FOR UPDATE SKIP LOCKED) before 
 email goes out, so two workers never send the same reminder; it becomes `sent` once
 the server accepted it. A temporary failure (4xx, a dropped connection) puts the row
 back to pending for a retry with backoff; a permanent one (5xx) is recorded as failed,
-never retried, and shown to the organisation's admins.
+never retried, and shown to the organisation's admins. Any other error (a template
+error, say) leaves no row `sending`: the rows not yet sent go back to pending with the
+error, and it is raised.
 """
 
 import datetime
