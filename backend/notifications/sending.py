@@ -1,21 +1,20 @@
-"""Sending: claim pending reminders, render them, send them over one SMTP connection.
+"""Sending: claim pending reminders, render each with Django's templates, send them over
+one SMTP connection per batch.
 
 A row is claimed (pending -> sending, SELECT ... FOR UPDATE SKIP LOCKED) before its
 email goes out, so two workers never send the same reminder; it becomes `sent` once
 the server accepted it. A temporary failure (4xx, a dropped connection) puts the row
 back to pending for a retry with backoff; a permanent one (5xx) is recorded as failed,
-never retried, and shown to the organisation's admins.
+never retried, and shown to the organisation's admins. Any other error (a template
+error, say) leaves no row `sending`: the rows not yet sent go back to pending with the
+error, and it is raised.
 """
 
-import contextlib
 import datetime
-import html as html_text
 import smtplib
-import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from queue import Empty, Queue
 from typing import Any
 
 from django.conf import settings
@@ -99,8 +98,6 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
     }
     digests = _digest_contexts([log.person_id for log in logs if log.kind == Kind.DIGEST])
     site = _site()
-    # One reverse() for the batch: the enrolment link differs only by its id.
-    enrolment_link = site + reverse("enrolment", args=[987654321]).replace("987654321", "{}")
     competencies_link = site + reverse("my-competencies")
     contexts: dict[int, dict[str, Any]] = {}
     for log in logs:
@@ -116,7 +113,7 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
                 title=title,
                 due_date=_long_date(due_date),
                 learner=learner,
-                link=enrolment_link.format(log.object_id)
+                link=site + reverse("enrolment", args=[log.object_id])
                 if log.kind != Kind.ESCALATION
                 else site + "/",
             )
@@ -191,43 +188,18 @@ def _digest_contexts(manager_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-# The values that differ from one email to the next; everything else in a kind's
-# templates is the same for the whole batch.
-MERGE_FIELDS = (
-    "first_name",
-    "title",
-    "due_date",
-    "learner",
-    "link",
-    "code",
-    "valid_until",
-    "unsubscribe_url",
-)
-
-
-def _marker(field: str) -> str:
-    return f"\x1f{field}\x1f"
-
-
-class _Renderer:
-    """Renders one batch's emails from templates/email/.
-
-    Mail merge: each kind's templates are rendered once per batch with a marker in place
-    of every per-email value, then each email substitutes its values (HTML-escaped in the
-    HTML part). The merge is used for a kind only after it produced exactly what a full
-    render does for the batch's first email; otherwise (and for the digest, whose lists
-    vary) every email is rendered in full.
-    """
+class _Composer:
+    """Builds a batch's emails: each kind's templates (templates/email/<kind>.txt and
+    .html) are loaded once, then rendered by Django for every email with its own context."""
 
     def __init__(self, connection: Any) -> None:
         site = _site()
         self.connection = connection
         self.sender = settings.DEFAULT_FROM_EMAIL
         self.domain = mail_domain(site)
+        self.site = site
         self.preferences_url = site + reverse("email-preferences")
-        self.unsubscribe_url = site + reverse("unsubscribe", args=["TOKEN"]).replace("TOKEN", "{}")
         self.templates: dict[str, tuple[Any, Any]] = {}
-        self.skeletons: dict[str, tuple[str, str] | None] = {}
 
     def _templates(self, kind: str) -> tuple[Any, Any]:
         if kind not in self.templates:
@@ -237,60 +209,32 @@ class _Renderer:
             )
         return self.templates[kind]
 
-    def _full(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
-        text_template, html_template = self._templates(kind)
-        return text_template.render(context), html_template.render(context)
-
-    def _merged(self, skeleton: tuple[str, str], context: dict[str, Any]) -> tuple[str, str]:
-        text, html = skeleton
-        for name in MERGE_FIELDS:
-            marker = _marker(name)
-            value = str(context.get(name, ""))
-            text = text.replace(marker, value)
-            html = html.replace(marker, html_text.escape(value))
-        return text, html
-
-    def _parts(self, kind: str, context: dict[str, Any]) -> tuple[str, str]:
-        if kind == Kind.DIGEST or kind not in SUBJECTS:
-            return self._full(kind, context)
-        if kind not in self.skeletons:
-            marked = {**context, **{field: _marker(field) for field in MERGE_FIELDS}}
-            skeleton = self._full(kind, marked)
-            full = self._full(kind, context)
-            self.skeletons[kind] = skeleton if self._merged(skeleton, context) == full else None
-            return full
-        merge = self.skeletons[kind]
-        return self._merged(merge, context) if merge else self._full(kind, context)
-
-    def render(self, log: ReminderLog, context: dict[str, Any]) -> EmailMultiAlternatives:
-        unsubscribe = self.unsubscribe_url.format(
-            unsubscribe_token(person_id=log.person_id, kind=log.kind)
-        )
-        context["unsubscribe_url"] = unsubscribe
-        context["preferences_url"] = self.preferences_url
-        subject = " ".join(
-            SUBJECTS[log.kind]
-            .format(
-                title=context.get("title", ""),
-                code=context.get("code", ""),
-                learner=context.get("learner", ""),
-            )
-            .split()
-        )
-        text, html = self._parts(log.kind, context)
-        headers = {
-            "Message-ID": f"<hearth.reminder.{log.pk}.{log.kind}@{self.domain}>",
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
+    def email(self, log: ReminderLog, context: dict[str, Any]) -> EmailMultiAlternatives:
+        token = unsubscribe_token(person_id=log.person_id, kind=log.kind)
+        unsubscribe = self.site + reverse("unsubscribe", args=[token])
+        context = {
+            **context,
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": self.preferences_url,
         }
+        text_template, html_template = self._templates(log.kind)
+        subject = SUBJECTS[log.kind].format(
+            title=context.get("title", ""),
+            code=context.get("code", ""),
+            learner=context.get("learner", ""),
+        )
         return email_message(
             sender=self.sender,
             to=log.person.email,
-            subject=subject,
-            text=text,
-            html=html,
-            headers=headers,
+            subject=" ".join(subject.split()),
+            text=text_template.render(context),
+            html=html_template.render(context),
+            headers={
+                "Message-ID": f"<hearth.reminder.{log.pk}.{log.kind}@{self.domain}>",
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
             connection=self.connection,
         )
 
@@ -304,118 +248,116 @@ def _smtp_code(error: BaseException) -> int | None:
     return None
 
 
-def _rendered(
-    renderer: _Renderer, logs: list[ReminderLog], contexts: dict[int, dict[str, Any]]
-) -> Iterator[tuple[ReminderLog, EmailMultiAlternatives]]:
-    """The batch's emails, rendered in a second thread while this one waits on the SMTP
-    server (waiting releases the interpreter lock), so rendering overlaps sending.
-    Rendering touches no database; an error in it is raised here."""
-    ready: Queue[tuple[ReminderLog, EmailMultiAlternatives] | BaseException | None] = Queue(
-        maxsize=64
-    )
-    stop = threading.Event()
+@dataclass
+class _Outcomes:
+    """What became of each claimed reminder in a batch (by log id)."""
 
-    def produce() -> None:
-        try:
-            for log in logs:
-                if stop.is_set():
-                    return
-                if log.pk in contexts:
-                    ready.put((log, renderer.render(log, contexts[log.pk])))
-        except BaseException as error:
-            ready.put(error)
-        finally:
-            ready.put(None)
+    sent: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    deferred: dict[int, str] = field(default_factory=dict)
 
-    producer = threading.Thread(target=produce, name="reminder-render", daemon=True)
-    producer.start()
+    def undecided(self, ids: Iterable[int]) -> list[int]:
+        return [
+            pk
+            for pk in ids
+            if pk not in self.failed and pk not in self.deferred and pk not in self.sent
+        ]
+
+    def record(self) -> None:
+        ReminderLog.objects.filter(pk__in=self.sent).update(
+            status=Status.SENT, sent_at=timezone.now()
+        )
+        for status, reasons in ((Status.FAILED, self.failed), (Status.PENDING, self.deferred)):
+            ids_by_reason: dict[str, list[int]] = defaultdict(list)
+            for pk, reason in reasons.items():
+                ids_by_reason[reason].append(pk)
+            for reason, ids in ids_by_reason.items():
+                ReminderLog.objects.filter(pk__in=ids).update(status=status, last_error=reason)
+
+
+def _send(logs: list[ReminderLog], outcomes: _Outcomes) -> None:
+    """Render and send each claimed reminder over one connection, noting each outcome: a
+    5xx fails that reminder, a 4xx defers it, a lost connection defers it and the rest."""
+    contexts = _contexts(logs)
+    for log in logs:
+        if log.pk not in contexts:
+            outcomes.failed[log.pk] = "The reminder's subject no longer exists."
+    connection = mailers.default
+    composer = _Composer(connection)
     try:
-        while (item := ready.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        outcomes.deferred.update(
+            dict.fromkeys(outcomes.undecided(contexts), f"connection: {error}")
+        )
+        return
+    try:
+        for log in logs:
+            if log.pk not in contexts:
+                continue
+            message = composer.email(log, contexts[log.pk])
+            try:
+                message.send()
+            except (OSError, smtplib.SMTPException) as error:
+                code = _smtp_code(error)
+                if code is not None and 500 <= code < 600:
+                    outcomes.failed[log.pk] = f"{code}: {error}"
+                    continue
+                outcomes.deferred[log.pk] = f"{code or 'connection'}: {error}"
+                if code is None:  # the connection is gone: defer the rest too
+                    outcomes.deferred.update(
+                        dict.fromkeys(outcomes.undecided(contexts), "connection lost")
+                    )
+                    return
+            except BaseException as error:
+                # Raised inside send(): whether the server got this email is unknown, so
+                # it is never sent again (at most once) but recorded for the admins.
+                outcomes.failed[log.pk] = f"Delivery unknown: {error!r}"
+                raise
+            else:
+                outcomes.sent.append(log.pk)
     finally:
-        stop.set()
-        while producer.is_alive():  # let a blocked producer finish
-            with contextlib.suppress(Empty):
-                ready.get(timeout=0.05)
-        producer.join()
+        connection.close()
 
 
 def send_pending(*, batch_size: int = BATCH_SIZE, only: Iterable[int] | None = None) -> SendReport:
     """Send every pending reminder (or only the given ones), a batch at a time, each batch
-    over one SMTP connection. Raises TemporarySendFailure at the end if any must be retried."""
+    over one SMTP connection. Raises TemporarySendFailure at the end if any must be retried.
+    An unexpected error (a template error, say) leaves no claimed reminder `sending`: what
+    went out is marked sent, the rest goes back to pending with the error, and it is raised."""
     report = SendReport()
     only_ids = list(only) if only is not None else None
     while ids := _claim(batch_size, only_ids):
-        logs = list(
-            ReminderLog.objects.select_related("person")
-            .only(
-                "id",
-                "kind",
-                "object_type",
-                "object_id",
-                "window",
-                "context",
-                "person_id",
-                "organisation_id",
-                "person__email",
-                "person__full_name",
-            )
-            .filter(pk__in=ids)
-            .order_by("pk")
-        )
-        contexts = _contexts(logs)
-        sent: list[int] = []
-        failed: dict[int, str] = {}
-        deferred: dict[int, str] = {}
-        for log in logs:
-            if log.pk not in contexts:
-                failed[log.pk] = "The reminder's subject no longer exists."
-        connection = mailers.default
-        renderer = _Renderer(connection)
+        outcomes = _Outcomes()
         try:
-            connection.open()
-        except (OSError, smtplib.SMTPException) as error:
-            deferred.update({log.pk: f"connection: {error}" for log in logs if log.pk in contexts})
-        else:
-            try:
-                for log, message in _rendered(renderer, logs, contexts):
-                    try:
-                        message.send()
-                    except (OSError, smtplib.SMTPException) as error:
-                        code = _smtp_code(error)
-                        if code is not None and 500 <= code < 600:
-                            failed[log.pk] = f"{code}: {error}"
-                        else:
-                            deferred[log.pk] = f"{code or 'connection'}: {error}"
-                            if code is None:  # the connection is gone: defer the rest too
-                                deferred.update(
-                                    {
-                                        other.pk: "connection lost"
-                                        for other in logs
-                                        if other.pk in contexts
-                                        and other.pk not in failed
-                                        and other.pk not in sent
-                                        and other.pk != log.pk
-                                    }
-                                )
-                                break
-                    else:
-                        sent.append(log.pk)
-            finally:
-                connection.close()
-        now = timezone.now()
-        ReminderLog.objects.filter(pk__in=sent).update(status=Status.SENT, sent_at=now)
-        for pk, reason in failed.items():
-            ReminderLog.objects.filter(pk=pk).update(status=Status.FAILED, last_error=reason)
-        for pk, reason in deferred.items():
-            ReminderLog.objects.filter(pk=pk).update(status=Status.PENDING, last_error=reason)
-        report.sent += len(sent)
-        report.failed += len(failed)
-        report.deferred += len(deferred)
-        report.failures += list(failed.values())
-        if deferred:
+            logs = list(
+                ReminderLog.objects.select_related("person")
+                .only(
+                    "id",
+                    "kind",
+                    "object_type",
+                    "object_id",
+                    "window",
+                    "context",
+                    "person_id",
+                    "organisation_id",
+                    "person__email",
+                    "person__full_name",
+                )
+                .filter(pk__in=ids)
+                .order_by("pk")
+            )
+            _send(logs, outcomes)
+        except BaseException as error:
+            outcomes.deferred.update(dict.fromkeys(outcomes.undecided(ids), f"Not sent: {error!r}"))
+            outcomes.record()
+            raise
+        outcomes.record()
+        report.sent += len(outcomes.sent)
+        report.failed += len(outcomes.failed)
+        report.deferred += len(outcomes.deferred)
+        report.failures += list(outcomes.failed.values())
+        if outcomes.deferred:
             # Leave deferred rows for the retry; do not spin on them in this run.
             break
     if report.deferred:

@@ -2,9 +2,13 @@
 (issue 6, must shows 1 and 4), against a real SMTP server on loopback."""
 
 import datetime
+import smtplib
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.template import TemplateSyntaxError
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
@@ -182,3 +186,82 @@ def test_the_daily_and_weekly_jobs_print_on_the_embedded_defaults_console_backen
     assert set(ReminderLog.objects.values_list("status", flat=True)) == {Status.SENT}
     assert daily == {"planned": 2, "sent": 2, "failed": 0}
     assert weekly == {"planned": 2, "sent": 2, "failed": 0}
+
+
+def _broken_overdue_template(settings: Settings, directory: Path) -> None:
+    """Templates in which the "overdue" email has a syntax error (a deploy gone wrong)."""
+    (directory / "email").mkdir()
+    (directory / "email" / "overdue.txt").write_text("Hello {% if %}\n")
+    (directory / "email" / "overdue.html").write_text("<p>Hello</p>\n")
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [directory, *engine["DIRS"]]}]
+
+
+def test_a_template_error_leaves_no_reminder_sending_and_the_retry_sends_the_rest(
+    world: World, mailbox: Mailbox, settings: Settings, tmp_path: Path
+) -> None:
+    """Issue 14: an unexpected error mid-batch marks what went out sent, puts every other
+    claimed reminder back to pending with the error, and raises it."""
+    templates = settings.TEMPLATES
+    _broken_overdue_template(settings, tmp_path)
+    due_enrolment(world.x_learner_a, publish_module(), days=7)
+    due_enrolment(world.x_learner_b, publish_module(slug="late", title="Late module"), days=-2)
+    due_enrolment(world.x_learner_a, publish_module(slug="later", title="Later"), days=-9)
+    plan_daily()
+    first, *rest = ReminderLog.objects.order_by("pk")
+    assert first.kind == Kind.DUE_SOON
+    assert [log.kind for log in rest] == [Kind.OVERDUE, Kind.OVERDUE, Kind.ESCALATION]
+
+    with pytest.raises(TemplateSyntaxError):
+        send_pending()
+
+    rows = list(ReminderLog.objects.order_by("pk").values_list("status", "attempts", "last_error"))
+    assert rows[0] == (Status.SENT, 1, "")
+    assert [(status, attempts) for status, attempts, _ in rows[1:]] == [(Status.PENDING, 1)] * 3
+    assert all(error.startswith("Not sent: TemplateSyntaxError(") for _, _, error in rows[1:])
+    assert [m["Subject"] for m in mailbox.messages] == ["Training due soon: Damp basics"]
+
+    settings.TEMPLATES = templates  # the fix is deployed
+    retry = send_pending()
+
+    assert (retry.sent, retry.failed) == (3, 0)
+    assert set(ReminderLog.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert len(mailbox.messages) == 4
+    assert len({m["Message-ID"] for m in mailbox.messages}) == 4
+
+
+def test_an_unexpected_error_while_handing_an_email_over_fails_it_once_and_defers_the_rest(
+    world: World, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether the server got the email being sent when a non-SMTP error arose is unknown:
+    it is recorded failed (at most once, visible to admins); the rest go back to pending."""
+    module = publish_module()
+    for learner in (world.x_learner_a, world.x_learner_b, world.y_learner):
+        due_enrolment(learner, module, days=1)
+    plan_daily()
+    handed_over = 0
+    sendmail = smtplib.SMTP.sendmail
+
+    def fail_on_the_second(self: smtplib.SMTP, *args: Any, **kwargs: Any) -> Any:
+        nonlocal handed_over
+        handed_over += 1
+        if handed_over == 2:
+            raise RuntimeError("worker interrupted")
+        return sendmail(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", fail_on_the_second)
+
+    with pytest.raises(RuntimeError, match="worker interrupted"):
+        send_pending()
+
+    rows = list(ReminderLog.objects.order_by("pk").values_list("status", "last_error"))
+    assert rows == [
+        (Status.SENT, ""),
+        (Status.FAILED, "Delivery unknown: RuntimeError('worker interrupted')"),
+        (Status.PENDING, "Not sent: RuntimeError('worker interrupted')"),
+    ]
+    assert len(mailbox.messages) == 1
+    monkeypatch.undo()
+    assert send_pending().sent == 1
+    assert ReminderLog.objects.filter(status=Status.SENDING).count() == 0
+    assert len(mailbox.messages) == 2

@@ -37,7 +37,7 @@ def smtp_mailers(port: int) -> dict[str, dict[str, object]]:
     """MAILERS for Django's SMTP backend on the loopback test server."""
     return {
         "default": {
-            "BACKEND": "core.mail.EmailBackend",
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
         }
     }

@@ -206,7 +206,7 @@ SMTP_OPTIONS = {
 }
 MAILERS = {
     "default": {
-        "BACKEND": "core.mail.EmailBackend",
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": SMTP_OPTIONS,
     }
     if SMTP_HOST
