@@ -109,6 +109,7 @@ def _learner(world: World, full_name: str, email: str) -> User:
 def _assessment(world: World, person: User, competency: Competency, days: int) -> Assessment:
     return Assessment.objects.create(
         learner=person,
+        organisation=world.org_x,
         competency=competency,
         method="observation",
         assessor=world.x_assessor_a,
