@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
-from core.errors import HearthError
+from core.errors import NotFound
+from core.filters import IdFilter
 
 
 class MeView(APIView):
@@ -52,6 +53,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
 
 
 class TeamFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+
     class Meta:
         model = Team
         fields = ["organisation"]
@@ -86,7 +89,7 @@ class TeamViewSet(
 
 
 class PersonFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="memberships__team", distinct=True)
+    team = IdFilter(field_name="memberships__team_id", distinct=True)
     role = django_filters.ChoiceFilter(
         field_name="memberships__role", choices=Role.choices, distinct=True
     )
@@ -134,6 +137,10 @@ class PersonViewSet(
 
 
 class MembershipFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+    team = IdFilter(field_name="team_id")
+    user = IdFilter(field_name="user_id")
+
     class Meta:
         model = Membership
         fields = ["organisation", "team", "role", "user"]
@@ -165,7 +172,7 @@ class MembershipViewSet(
         data = payload.validated_data
         person = selectors.people_visible_to(actor).filter(pk=data["user"]).first()
         if person is None:
-            raise HearthError("No such person.", fields={"user": ["No such person."]})
+            raise NotFound("No such person.", fields={"user": ["No such person."]})
         membership = services.membership_add(
             actor=actor,
             user=person,

@@ -29,7 +29,9 @@ class TeamCreateSerializer(serializers.Serializer[Team]):
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
     user_name = serializers.CharField(source="user.full_name", read_only=True)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    team_name = serializers.CharField(
+        source="team.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Membership

@@ -23,6 +23,7 @@ from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
 from competencies.states import State
 from core.errors import NotFound
+from core.filters import IdFilter, QuerySerializer
 from core.renderers import CSVRenderer
 
 
@@ -36,6 +37,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet[Framework]):
 
 
 class CompetencyFilter(django_filters.FilterSet):
+    framework = IdFilter(field_name="framework_id")
     domain = django_filters.ChoiceFilter(choices=Domain.choices)
     level = django_filters.ChoiceFilter(choices=Level.choices)
     indicator = django_filters.CharFilter(method="filter_indicator")
@@ -62,6 +64,9 @@ class CompetencyViewSet(viewsets.ReadOnlyModelViewSet[Competency]):
 
 
 class AssessmentFilter(django_filters.FilterSet):
+    learner = IdFilter(field_name="learner_id")
+    competency = IdFilter(field_name="competency_id")
+
     class Meta:
         model = Assessment
         fields = ["learner", "competency", "method", "outcome"]
@@ -100,7 +105,7 @@ class AssessmentViewSet(
         actor = actor_from_request(request)
         competency = Competency.objects.filter(pk=data["competency"]).first()
         if competency is None:
-            raise drf_serializers.ValidationError({"competency": ["No such competency."]})
+            raise NotFound("No such competency.", fields={"competency": ["No such competency."]})
         assessment = services.assessment_record(
             actor=actor,
             learner_id=data["learner"],
@@ -181,7 +186,7 @@ class TeamRequirementsView(APIView):
         )
 
 
-class MatrixQuerySerializer(drf_serializers.Serializer[Any]):
+class MatrixQuerySerializer(QuerySerializer):
     framework = drf_serializers.IntegerField(required=False, min_value=1)
     domain = drf_serializers.ChoiceField(choices=Domain.choices, required=False)
     level = drf_serializers.ChoiceField(choices=Level.choices, required=False)

@@ -49,7 +49,9 @@ class FrameworkSerializer(serializers.ModelSerializer[Framework]):
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     learner_name = serializers.CharField(source="learner.full_name", read_only=True)
     competency_code = serializers.CharField(source="competency.code", read_only=True)
-    assessor_name = serializers.CharField(source="assessor.full_name", read_only=True, default=None)
+    assessor_name = serializers.CharField(
+        source="assessor.full_name", read_only=True, allow_null=True, default=None
+    )
     superseded_by = serializers.SerializerMethodField()
     has_evidence_file = serializers.SerializerMethodField()
 

@@ -151,7 +151,7 @@ def assessment_record(
             .first()
         )
         if earlier is None:
-            raise HearthError(
+            raise NotFound(
                 "Correct an assessment of this person and competency.",
                 fields={"supersedes": ["No such assessment to correct."]},
             )

@@ -1,15 +1,30 @@
 """Error pages: JSON in the API's error shape under /api/, friendly HTML elsewhere."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
-from core.api import json_not_found, json_server_error
+from core.api import error_body, json_not_found, json_server_error
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_not_found(request, exception)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refused before any view (too many fields, a bad host...)."""
+    if request.path.startswith("/api/"):
+        body = error_body(status=400, code="bad_request", message="This request is malformed.")
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = error_body(status=403, code="permission_denied", message="Not allowed.")
+        return JsonResponse(body, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

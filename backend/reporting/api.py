@@ -634,7 +634,10 @@ class IndicatorReportDownloadView(APIView):
 
     @extend_schema(
         operation_id="indicator_report_pdf",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="The PDF is still being prepared."),
+        },
     )
     def get(self, request: Request, report_id: int) -> FileResponse:
         report = selectors.indicator_report_get(

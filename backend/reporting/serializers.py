@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import Sector
 from competencies.models import Domain, Level
+from core.filters import QuerySerializer
 from reporting import competency_figures, completions
 from reporting.models import ReportStatus
 
@@ -24,7 +25,7 @@ def _group_by(allowed: tuple[str, ...], default: str = "") -> serializers.CharFi
     )
 
 
-class _PeriodFields(serializers.Serializer[Any]):
+class _PeriodFields(QuerySerializer):
     """`from` and `to` (Python keywords, hence renamed here)."""
 
     date_from = serializers.DateField(
@@ -60,7 +61,7 @@ class PartnershipCompletionQuerySerializer(_PeriodFields):
     )
 
 
-class CompetencyQuerySerializer(serializers.Serializer[Any]):
+class CompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
     competency = serializers.IntegerField(required=False, min_value=1)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
@@ -70,7 +71,7 @@ class CompetencyQuerySerializer(serializers.Serializer[Any]):
     organisation = serializers.IntegerField(required=False, min_value=1)
 
 
-class PartnershipCompetencyQuerySerializer(serializers.Serializer[Any]):
+class PartnershipCompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
     competency = serializers.IntegerField(required=False, min_value=1)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
@@ -79,7 +80,7 @@ class PartnershipCompetencyQuerySerializer(serializers.Serializer[Any]):
     organisation = serializers.IntegerField(required=False, min_value=1)
 
 
-class IndicatorQuerySerializer(serializers.Serializer[Any]):
+class IndicatorQuerySerializer(QuerySerializer):
     organisation = serializers.IntegerField(
         required=False, min_value=1, help_text="Your organisation (org admins and its keys)."
     )
