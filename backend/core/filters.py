@@ -72,5 +72,6 @@ class QuerySerializer(serializers.Serializer[Any]):
         if hasattr(data, "getlist"):
             fields = self.fields
             booleans = {n for n, f in fields.items() if isinstance(f, serializers.BooleanField)}
-            check_query_values(data, names=list(fields), booleans=booleans)
+            names = [n for n, f in fields.items() if not getattr(f, "allow_blank", False)]
+            check_query_values(data, names=names, booleans=booleans)
         return super().to_internal_value(data)

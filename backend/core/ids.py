@@ -22,3 +22,18 @@ def parse_id(value: object) -> int | None:
     else:
         return None
     return number if MIN_ID <= number <= MAX_ID else None
+
+
+class IdConverter:
+    """`<id:name>` in API URLs: matches any one path segment, so a malformed id reaches
+    the view's checks (core.permissions.ValidPathIds: a 400) instead of falling through to
+    "no such URL"; a well-formed id arrives as an int."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> int | str:
+        number = parse_id(value)
+        return value if number is None else number
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)

@@ -18,6 +18,7 @@ core.ids.MAX_ID) and of text input (no NUL characters; not blank unless blank is
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import permissions, serializers
@@ -43,6 +44,10 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+def _is_free_text(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
+
+
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's AutoSchema plus every error an operation can answer."""
 
@@ -54,6 +59,9 @@ class AutoSchema(openapi.AutoSchema):
             schema = parameter.get("schema", {})
             if parameter["in"] == "path" and schema.get("type") == "integer":
                 schema.update(minimum=1, maximum=MAX_ID)
+            elif parameter["in"] == "query" and _is_free_text(schema):
+                # A named query value is never empty (core.filters.check_query_values).
+                schema.update(minLength=1, pattern=TEXT_PATTERN)
         self._add_error_responses(operation)
         return operation
 
@@ -75,7 +83,7 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("401")
             if writes:
                 statuses.append("403")
-        if takes_input:
+        if takes_input or any(p["in"] == "path" for p in operation.get("parameters", [])):
             statuses.append("404")
         if writes:
             statuses.append("409")
@@ -124,6 +132,7 @@ class AutoSchema(openapi.AutoSchema):
             and "pattern" not in schema
             and "format" not in schema
             and "enum" not in schema
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
         ):
             schema["pattern"] = TEXT_PATTERN if field.allow_blank else NON_BLANK_TEXT_PATTERN
         return schema

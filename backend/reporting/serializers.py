@@ -13,12 +13,15 @@ from reporting.models import ReportStatus
 
 
 def _group_by(allowed: tuple[str, ...], default: str = "") -> serializers.CharField:
-    return serializers.CharField(
+    word = "(?:" + "|".join(allowed) + ")"
+    return serializers.RegexField(
+        rf"^(?:{word}(?:,{word})*)?$",
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         default=default,
         help_text=(
-            "Comma-separated groupings, each once, from: "
+            "Comma-separated groupings (a repeat counts once) from: "
             + ", ".join(allowed)
             + (f". Default: {default}." if default else ". Empty: totals only.")
         ),

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # core.ids.IdConverter: ids in API paths (core.openapi adds their range).
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "training.models.EnrolmentStatus",
         "CompetencyStateEnum": "competencies.states.State",
