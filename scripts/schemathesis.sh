@@ -33,6 +33,7 @@ mkdir -p "$LOGS"
 export DJANGO_SETTINGS_MODULE=config.settings.local
 export DATABASE_URL="$PG/$DATABASE"
 export DEBUG=false
+export LOG_LEVEL=ERROR
 export CELERY_BROKER_URL=
 export CACHE_URL=
 export EMAIL_HOST=

@@ -199,16 +199,19 @@ def test_a_partnerships_indicators_equal_a_recount_with_small_numbers_suppressed
     )
 
 
+# A quarter that has not started has no report: a 404 naming the field (issue 11).
 @pytest.mark.parametrize(
-    ("params", "field"),
+    ("params", "field", "status"),
     [
-        ({"quarter": "2026-Q5", "organisation": 1}, "quarter"),
-        ({"quarter": "2999-Q1", "organisation": 1}, "quarter"),
-        ({"quarter": "2026-Q1"}, "organisation"),
-        ({"quarter": "2026-Q1", "organisation": 1, "partnership": 1}, "organisation"),
+        ({"quarter": "2026-Q5", "organisation": 1}, "quarter", 400),
+        ({"quarter": "2999-Q1", "organisation": 1}, "quarter", 404),
+        ({"quarter": "2026-Q1"}, "organisation", 400),
+        ({"quarter": "2026-Q1", "organisation": 1, "partnership": 1}, "organisation", 400),
     ],
 )
-def test_bad_report_parameters_are_a_400(db: None, params: dict[str, Any], field: str) -> None:
+def test_bad_report_parameters_are_refused(
+    db: None, params: dict[str, Any], field: str, status: int
+) -> None:
     data = build(45, people=4, modules=1)
     params = {
         key: (data.organisations[0].pk if key == "organisation" else value)
@@ -217,7 +220,7 @@ def test_bad_report_parameters_are_a_400(db: None, params: dict[str, Any], field
 
     response = key_client(data).get(URL, params)
 
-    assert response.status_code == 400, response.content
+    assert response.status_code == status, response.content
     assert field in response.json()["error"]["fields"]
 
 
