@@ -118,7 +118,7 @@ class PersonViewSet(
         return selectors.people_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
-        request=serializers.PersonInviteSerializer, responses={201: serializers.PersonSerializer}
+        request=serializers.PERSON_INVITE_SCHEMA, responses={201: serializers.PersonSerializer}
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = serializers.PersonInviteSerializer(data=request.data)
@@ -162,7 +162,7 @@ class MembershipViewSet(
         return selectors.memberships_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
-        request=serializers.MembershipCreateSerializer,
+        request=serializers.MEMBERSHIP_CREATE_SCHEMA,
         responses={201: serializers.MembershipSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

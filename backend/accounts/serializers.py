@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from core.api import TextField
+from core.openapi import AlwaysNullField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -24,7 +27,7 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
 
 class TeamCreateSerializer(serializers.Serializer[Team]):
     organisation = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
@@ -56,8 +59,8 @@ class PersonSerializer(serializers.ModelSerializer[User]):
 class PersonInviteSerializer(serializers.Serializer[User]):
     organisation = serializers.IntegerField(min_value=1)
     email = serializers.EmailField()
-    full_name = serializers.CharField(max_length=150)
-    job_title = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    full_name = TextField(max_length=150)
+    job_title = TextField(max_length=150, required=False, default="", allow_blank=True)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.LEARNER)
     team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
@@ -97,7 +100,7 @@ class APIKeySerializer(serializers.ModelSerializer[OrganisationAPIKey]):
 
 class APIKeyCreateSerializer(serializers.Serializer[OrganisationAPIKey]):
     organisation = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=50)
+    name = TextField(max_length=50)
     scope = serializers.ChoiceField(choices=KeyScope.choices, default=KeyScope.READ)
 
 
@@ -107,3 +110,44 @@ class APIKeyCreatedSerializer(APIKeySerializer):
     class Meta(APIKeySerializer.Meta):
         fields = [*APIKeySerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+# --- Request shapes by role, for the schema only: the rules it states (issue 11) ---------
+# Learners and managers belong to a team; org admins hold none; assessors may hold one.
+
+
+def _role_variants(
+    base: type[serializers.Serializer[Any]], name: str, *, role_defaults_to_learner: bool
+) -> PolymorphicProxySerializer:
+    class InTeam(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(
+            choices=["learner", "manager"], required=not role_defaults_to_learner
+        )
+        team = serializers.IntegerField(min_value=1)
+
+    class Assessor(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(choices=["assessor"])
+        team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+    class OrgAdmin(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(choices=["org_admin"])
+        team = AlwaysNullField(required=False)
+
+    InTeam.__name__, Assessor.__name__, OrgAdmin.__name__ = (
+        f"{name}InTeam",
+        f"{name}Assessor",
+        f"{name}OrgAdmin",
+    )
+    return PolymorphicProxySerializer(
+        component_name=name,
+        serializers=[InTeam, Assessor, OrgAdmin],
+        resource_type_field_name=None,
+    )
+
+
+MEMBERSHIP_CREATE_SCHEMA = _role_variants(
+    MembershipCreateSerializer, "MembershipCreateByRole", role_defaults_to_learner=False
+)
+PERSON_INVITE_SCHEMA = _role_variants(
+    PersonInviteSerializer, "PersonInviteByRole", role_defaults_to_learner=True
+)

@@ -15,6 +15,7 @@ from competencies.models import (
     Requirement,
 )
 from competencies.states import State
+from core.api import TextField
 
 
 class CompetencySerializer(serializers.ModelSerializer[Competency]):
@@ -93,7 +94,7 @@ class AssessmentCreateSerializer(serializers.Serializer[Any]):
     method = serializers.ChoiceField(choices=[Method.OBSERVATION, Method.EVIDENCE])
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
-    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_note = TextField(required=False, allow_blank=True, max_length=5000)
     evidence_file = serializers.FileField(required=False, allow_null=True)
     assessed_at = serializers.DateTimeField(required=False, allow_null=True)
     supersedes = serializers.IntegerField(required=False, allow_null=True, min_value=1)

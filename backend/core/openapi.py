@@ -21,6 +21,7 @@ from typing import Any
 from django.core.validators import RegexValidator
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import permissions, serializers
 
 from core.api import ErrorSerializer
@@ -64,6 +65,13 @@ class AutoSchema(openapi.AutoSchema):
                 schema.update(minLength=1, pattern=TEXT_PATTERN)
         self._add_error_responses(operation)
         return operation
+
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        body: dict[str, Any] | None = super()._get_request_body(direction)
+        # A body given as "one of these shapes" always has required fields.
+        if body and isinstance(self.get_request_serializer(), PolymorphicProxySerializer):
+            body["required"] = True
+        return body
 
     def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
         statuses = []
@@ -121,6 +129,22 @@ class AutoSchema(openapi.AutoSchema):
             return dict(component.ref)
         return {"type": "string", "description": "One CSV row: `error,<message>`."}
 
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        """A serializer's `schema_not_both = (a, b)` states "never both a and b" (each
+        non-null) as a `not` clause."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        pair = getattr(serializer, "schema_not_both", None)
+        if pair and direction == "request":
+            properties = schema["properties"]
+            schema["not"] = {
+                "required": list(pair),
+                "properties": {
+                    name: {k: v for k, v in properties[name].items() if k != "nullable"}
+                    for name in pair
+                },
+            }
+        return schema
+
     def _map_serializer_field(
         self, field: Any, direction: Any, bypass_extensions: bool = False
     ) -> dict[str, Any]:
@@ -136,3 +160,12 @@ class AutoSchema(openapi.AutoSchema):
         ):
             schema["pattern"] = TEXT_PATTERN if field.allow_blank else NON_BLANK_TEXT_PATTERN
         return schema
+
+
+# No integer lies between 1 and 0, so null is the one value this schema allows (OpenAPI
+# 3.0 has no `const: null`, and drf-spectacular drops null from an enum).
+@extend_schema_field(
+    {"type": "integer", "nullable": True, "minimum": 1, "maximum": 0, "description": "null"}
+)
+class AlwaysNullField(serializers.Field):
+    """Schema only: a property that, when sent, must be null (e.g. an org admin's team)."""

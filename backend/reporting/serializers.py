@@ -85,7 +85,12 @@ class PartnershipCompetencyQuerySerializer(QuerySerializer):
 
 class IndicatorQuerySerializer(QuerySerializer):
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="Your organisation (org admins and its keys)."
+        required=False,
+        min_value=1,
+        help_text=(
+            "Your organisation (org admins and its keys). Name it or a partnership, not both; "
+            "neither means the one you have."
+        ),
     )
     partnership = serializers.IntegerField(
         required=False, min_value=1, help_text="A partnership you view."
@@ -95,13 +100,6 @@ class IndicatorQuerySerializer(QuerySerializer):
         required=False,
         help_text="e.g. 2026-Q3. Default: the last complete quarter.",
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("organisation" in attrs) == ("partnership" in attrs):
-            raise serializers.ValidationError(
-                {"organisation": ["Name an organisation or a partnership (one of them)."]}
-            )
-        return attrs
 
 
 class IndicatorReportRequestSerializer(IndicatorQuerySerializer):

@@ -211,7 +211,7 @@ class AssignmentView(APIView):
     optional due date (a date, or a number of days from today)."""
 
     @extend_schema(
-        request=serializers.AssignSerializer,
+        request=serializers.ASSIGN_SCHEMA,
         responses={201: serializers.AssignmentResultSerializer},
     )
     def post(self, request: Request) -> Response:

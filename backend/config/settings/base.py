@@ -259,6 +259,11 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "notifications.models.Status",
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
         "ReportStatusEnum": "reporting.models.ReportStatus",
+        # The role variants of membership and invitation requests (accounts.serializers).
+        "RoleEnum": "accounts.models.Role",
+        "TeamRoleEnum": ["learner", "manager"],
+        "AssessorRoleEnum": ["assessor"],
+        "OrgAdminRoleEnum": ["org_admin"],
     },
 }
 
