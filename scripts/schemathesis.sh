@@ -100,7 +100,7 @@ server=("$VENV_BIN/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers 1 --
   --limit-request-line 0
   --access-logfile /dev/null --error-logfile "$WORK/server.log" --log-level warning)
 echo "+ ${server[*]} &"
-"${server[@]}" &
+"${server[@]}" 2>>"$WORK/django.log" &
 server_pid=$!
 for _ in $(seq 1 60); do
   if curl -fsS -o /dev/null "$BASE/api/schema/"; then break; fi
@@ -158,9 +158,9 @@ schemathesis_as admin-key -H "Authorization: Api-Key $API_KEY"
 echo
 echo "=== schemathesis summaries"
 printf '%s\n' "${summaries[@]}"
-if [ -s "$WORK/server.log" ]; then
+if grep -qE "ERROR|Traceback" "$WORK/server.log" "$WORK/django.log" 2>/dev/null; then
   echo "=== server errors"
-  cat "$WORK/server.log"
+  grep -hE -A30 "ERROR|Traceback" "$WORK/server.log" "$WORK/django.log" | head -n 200
 fi
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "FAILED: schemathesis found failures as: ${failed[*]}"

@@ -36,7 +36,7 @@ from reporting.completions import start_of
 from reporting.selectors import StatsScope
 from training.models import Enrolment, EnrolmentStatus
 
-QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+QUARTER_PATTERN = re.compile(r"^([1-9]\d{3})-Q([1-4])$")
 
 ATTAINMENT_FIGURES = (
     ("competencies_attained", "Competencies attained", True),

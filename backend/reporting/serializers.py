@@ -96,7 +96,7 @@ class IndicatorQuerySerializer(QuerySerializer):
         required=False, min_value=1, help_text="A partnership you view."
     )
     quarter = serializers.RegexField(
-        r"^\d{4}-Q[1-4]$",
+        r"^[1-9]\d{3}-Q[1-4]$",
         required=False,
         help_text="e.g. 2026-Q3. Default: the last complete quarter.",
     )

@@ -123,6 +123,8 @@ def test_a_page_past_the_last_is_a_404(
         "/api/v1/enrolments/?team=1&team=2",
         "/api/v1/certificates/?issued_before=",
         "/api/v1/people/?search=",
+        "/api/v1/indicators/?quarter=0000-Q1",
+        "/api/v1/stats/completions/?group_by=module,%20month",
     ],
 )
 def test_empty_repeated_or_wrong_query_values_are_a_400(
