@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.api import TextField
+from core.ids import MAX_ID
 from core.openapi import AlwaysNullField
 
 
@@ -26,7 +27,7 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
 
 
 class TeamCreateSerializer(serializers.Serializer[Team]):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     name = TextField(max_length=200)
 
 
@@ -43,9 +44,9 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
 
 class MembershipCreateSerializer(serializers.Serializer[Membership]):
-    user = serializers.IntegerField(min_value=1)
-    organisation = serializers.IntegerField(min_value=1)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -57,12 +58,12 @@ class PersonSerializer(serializers.ModelSerializer[User]):
 
 
 class PersonInviteSerializer(serializers.Serializer[User]):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     email = serializers.EmailField()
     full_name = TextField(max_length=150)
     job_title = TextField(max_length=150, required=False, default="", allow_blank=True)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.LEARNER)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
 
 
 class MeMembershipSerializer(serializers.Serializer[Membership]):
@@ -99,7 +100,7 @@ class APIKeySerializer(serializers.ModelSerializer[OrganisationAPIKey]):
 
 
 class APIKeyCreateSerializer(serializers.Serializer[OrganisationAPIKey]):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     name = TextField(max_length=50)
     scope = serializers.ChoiceField(choices=KeyScope.choices, default=KeyScope.READ)
 
@@ -123,11 +124,13 @@ def _role_variants(
         role = serializers.ChoiceField(
             choices=["learner", "manager"], required=not role_defaults_to_learner
         )
-        team = serializers.IntegerField(min_value=1)
+        team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     class Assessor(base):  # type: ignore[valid-type,misc]
         role = serializers.ChoiceField(choices=["assessor"])
-        team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        team = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, allow_null=True
+        )
 
     class OrgAdmin(base):  # type: ignore[valid-type,misc]
         role = serializers.ChoiceField(choices=["org_admin"])

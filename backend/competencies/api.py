@@ -24,6 +24,7 @@ from competencies.models import Assessment, Competency, Domain, Framework, Level
 from competencies.states import State
 from core.errors import NotFound
 from core.filters import IdFilter, QuerySerializer
+from core.ids import MAX_ID
 from core.renderers import CSVRenderer
 
 
@@ -187,7 +188,7 @@ class TeamRequirementsView(APIView):
 
 
 class MatrixQuerySerializer(QuerySerializer):
-    framework = drf_serializers.IntegerField(required=False, min_value=1)
+    framework = drf_serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = drf_serializers.ChoiceField(choices=Domain.choices, required=False)
     level = drf_serializers.ChoiceField(choices=Level.choices, required=False)
     state = drf_serializers.ChoiceField(choices=State.choices, required=False)

@@ -16,6 +16,7 @@ from competencies.models import (
 )
 from competencies.states import State
 from core.api import TextField
+from core.ids import MAX_ID
 
 
 class CompetencySerializer(serializers.ModelSerializer[Competency]):
@@ -89,15 +90,17 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 
 class AssessmentCreateSerializer(serializers.Serializer[Any]):
-    learner = serializers.IntegerField(min_value=1)
-    competency = serializers.IntegerField(min_value=1)
+    learner = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    competency = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     method = serializers.ChoiceField(choices=[Method.OBSERVATION, Method.EVIDENCE])
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
     evidence_note = TextField(required=False, allow_blank=True, max_length=5000)
     evidence_file = serializers.FileField(required=False, allow_null=True)
     assessed_at = serializers.DateTimeField(required=False, allow_null=True)
-    supersedes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    supersedes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
 
 
 class LearnerCompetencySerializer(serializers.Serializer[Any]):
@@ -119,7 +122,7 @@ class RequirementSerializer(serializers.ModelSerializer[Requirement]):
 
 
 class RequirementCreateSerializer(serializers.Serializer[Any]):
-    competency = serializers.IntegerField(min_value=1)
+    competency = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     level = serializers.ChoiceField(choices=Level.choices)
     role = serializers.ChoiceField(
         choices=[("", "Everyone"), *Role.choices], required=False, default=""

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.models import Sector
 from competencies.models import Domain, Level
 from core.filters import QuerySerializer
+from core.ids import MAX_ID
 from reporting import competency_figures, completions
 from reporting.models import ReportStatus
 
@@ -47,40 +48,43 @@ class _PeriodFields(QuerySerializer):
 
 class CompletionQuerySerializer(_PeriodFields):
     group_by = _group_by(completions.DIMENSIONS)
-    module = serializers.IntegerField(required=False, min_value=1)
-    team = serializers.IntegerField(required=False, min_value=1)
+    module = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="One of your organisations (if you have several)."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="One of your organisations (if you have several).",
     )
 
 
 class PartnershipCompletionQuerySerializer(_PeriodFields):
     group_by = _group_by(completions.PARTNERSHIP_DIMENSIONS)
-    module = serializers.IntegerField(required=False, min_value=1)
+    module = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="A member organisation."
+        required=False, min_value=1, max_value=MAX_ID, help_text="A member organisation."
     )
 
 
 class CompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
-    competency = serializers.IntegerField(required=False, min_value=1)
+    competency = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    team = serializers.IntegerField(required=False, min_value=1)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class PartnershipCompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
-    competency = serializers.IntegerField(required=False, min_value=1)
+    competency = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class IndicatorQuerySerializer(QuerySerializer):
@@ -93,7 +97,7 @@ class IndicatorQuerySerializer(QuerySerializer):
         ),
     )
     partnership = serializers.IntegerField(
-        required=False, min_value=1, help_text="A partnership you view."
+        required=False, min_value=1, max_value=MAX_ID, help_text="A partnership you view."
     )
     quarter = serializers.RegexField(
         r"^[1-9]\d{3}-Q[1-4]$",

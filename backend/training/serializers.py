@@ -9,6 +9,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.ids import MAX_ID
 from training.models import (
     Choice,
     Enrolment,
@@ -176,17 +177,17 @@ class EnrolmentDetailSerializer(EnrolmentSerializer):
 
 
 class SelfEnrolSerializer(serializers.Serializer[Any]):
-    module = serializers.IntegerField(min_value=1)
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AssignSerializer(serializers.Serializer[Any]):
     """A team or some learners (one or the other: an empty or null one counts as not
     given), and a due date or a number of days (not both)."""
 
-    module = serializers.IntegerField(min_value=1)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     learners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
         max_length=5000,
@@ -203,7 +204,7 @@ class AssignSerializer(serializers.Serializer[Any]):
 class _AssignDue(serializers.Serializer[Any]):
     schema_not_both = ("due_date", "due_in_days")
 
-    module = serializers.IntegerField(min_value=1)
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     due_date = serializers.DateField(
         required=False, allow_null=True, help_text="Today or later; not with due_in_days."
     )
@@ -213,12 +214,12 @@ class _AssignDue(serializers.Serializer[Any]):
 
 
 class AssignToTeamSerializer(_AssignDue):
-    team = serializers.IntegerField(min_value=1)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AssignToLearnersSerializer(_AssignDue):
     learners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=5000
     )
 
 
