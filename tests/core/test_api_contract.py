@@ -115,6 +115,7 @@ def test_a_page_past_the_last_is_a_404(
     assert response.json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize(
     "url",
     [
@@ -124,6 +125,8 @@ def test_a_page_past_the_last_is_a_404(
         "/api/v1/certificates/?issued_before=",
         "/api/v1/people/?search=",
         "/api/v1/indicators/?quarter=0000-Q1",
+        f"/api/v1/enrolments/?team={'1' * 30}",
+        f"/api/v1/stats/completions/?module={'1' * 30}",
         "/api/v1/stats/completions/?group_by=module,%20month",
     ],
 )
@@ -220,3 +223,15 @@ def test_every_write_with_a_read_only_key_is_a_403(world: World, schema: dict[st
         response = getattr(client, method)(url, {}, format="json")
         assert response.status_code == 403, (method, url, response.content)
         assert response.json()["error"]["code"] == "read_only", (method, url)
+
+
+@pytest.mark.embedded
+def test_a_30_digit_id_in_a_body_is_a_400(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
+    body = {"user": int("1" * 30), "organisation": world.org_x.pk, "role": "assessor"}
+
+    response = client_for(world.x_admin).post("/api/v1/memberships/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["user"]
