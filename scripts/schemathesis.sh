@@ -103,7 +103,7 @@ echo "+ ${server[*]} &"
 "${server[@]}" 2>>"$WORK/django.log" &
 server_pid=$!
 for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null "$BASE/api/schema/"; then break; fi
+  if curl -fsS -o /dev/null "$BASE/api/schema/" 2>/dev/null; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "FATAL: the server did not start" >&2
     cat "$WORK/server.log" >&2

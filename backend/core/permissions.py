@@ -22,7 +22,8 @@ class ValidPathIds(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         errors = {
-            name: [ID_MESSAGE]
+            # The schema calls a router's `pk` `id`, so the error does too.
+            ("id" if name == "pk" else name): [ID_MESSAGE]
             for name, value in getattr(view, "kwargs", {}).items()
             if is_id_name(name) and parse_id(value) is None
         }
