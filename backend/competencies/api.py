@@ -195,8 +195,11 @@ class MatrixQuerySerializer(QuerySerializer):
     required_only = drf_serializers.BooleanField(required=False, default=False)
 
 
-def matrix_filters(params: Any) -> selectors.MatrixFilters:
-    """Validate the matrix's query filters (the page and the API share them)."""
+def matrix_filters(params: Any, *, blank_means_any: bool = False) -> selectors.MatrixFilters:
+    """Validate the matrix's query filters (the page and the API share them). The API
+    refuses an empty one; the page's form sends its "any" choices empty."""
+    if blank_means_any:
+        params = _without_blanks(params)
     if not any(name in params for name in MatrixQuerySerializer._declared_fields):
         return selectors.MatrixFilters()
     query = MatrixQuerySerializer(data=params)
@@ -209,6 +212,11 @@ def matrix_filters(params: Any) -> selectors.MatrixFilters:
         state=data.get("state"),
         required_only=data["required_only"],
     )
+
+
+def _without_blanks(params: Any) -> dict[str, str]:
+    """The page's filters as plain values (its checkbox says `on`), blanks left out."""
+    return {name: values[-1] for name, values in params.lists() if values and values[-1] != ""}
 
 
 class TeamMatrixView(APIView):
