@@ -36,7 +36,8 @@ class _PeriodFields(QuerySerializer):
         required=False, help_text="First day (inclusive) on which enrolments were made."
     )
     date_to = serializers.DateField(
-        required=False, help_text="Last day (inclusive) on which enrolments were made."
+        required=False,
+        help_text="Last day (inclusive) on which enrolments were made; not before `from`.",
     )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
