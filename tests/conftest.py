@@ -24,7 +24,7 @@ from tests import factories
 def embedded_pass() -> bool:
     """Is this the embedded default's pass (SQLite file, eager tasks)?"""
     # A setting of the overlay's own: SETTINGS_MODULE reads None under override_settings.
-    return getattr(settings, "HEARTH_TEST_PASS", "") == "embedded"
+    return getattr(settings, "HEARTH_TEST_RUN_MODE", "") == "embedded"
 
 
 def _services_summary() -> tuple[str, str]:

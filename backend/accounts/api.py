@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from accounts import selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
-from core.errors import HearthError
+from core.errors import NotFound
+from core.filters import IdFilter
 from core.names import normalise_name
 
 
@@ -53,6 +54,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet[Organisation]):
 
 
 class TeamFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+
     class Meta:
         model = Team
         fields = ["organisation"]
@@ -87,7 +90,7 @@ class TeamViewSet(
 
 
 class PersonFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="memberships__team", distinct=True)
+    team = IdFilter(field_name="memberships__team_id", distinct=True)
     role = django_filters.ChoiceFilter(
         field_name="memberships__role", choices=Role.choices, distinct=True
     )
@@ -116,7 +119,7 @@ class PersonViewSet(
         return selectors.people_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
-        request=serializers.PersonInviteSerializer,
+        request=serializers.PERSON_INVITE_SCHEMA,
         responses={201: serializers.PersonInvitedSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -149,6 +152,10 @@ class PersonViewSet(
 
 
 class MembershipFilter(django_filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+    team = IdFilter(field_name="team_id")
+    user = IdFilter(field_name="user_id")
+
     class Meta:
         model = Membership
         fields = ["organisation", "team", "role", "user"]
@@ -170,7 +177,7 @@ class MembershipViewSet(
         return selectors.memberships_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
-        request=serializers.MembershipCreateSerializer,
+        request=serializers.MEMBERSHIP_CREATE_SCHEMA,
         responses={201: serializers.MembershipSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -180,7 +187,7 @@ class MembershipViewSet(
         data = payload.validated_data
         person = selectors.people_visible_to(actor).filter(pk=data["user"]).first()
         if person is None:
-            raise HearthError("No such person.", fields={"user": ["No such person."]})
+            raise NotFound("No such person.", fields={"user": ["No such person."]})
         membership = services.membership_add(
             actor=actor,
             user=person,

@@ -30,7 +30,8 @@ class APIKeyUser(AnonymousUser):
 
 
 class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticate with an organisation's key from the Authorization header only."""
+    """Authenticate with an organisation's key from the Authorization header only. Any
+    other Authorization header is a 401, whatever else the request carries."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         names = {name.lower() for name in request.query_params}
@@ -39,10 +40,12 @@ class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "API keys are accepted only in the Authorization header, never in the URL."
             )
-        header = authentication.get_authorization_header(request).decode("latin-1").split()
-        if not header or header[0].lower() != KEYWORD.lower():
+        if "HTTP_AUTHORIZATION" not in request.META:
             return None
-        if len(header) != 2:
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        # An Authorization header (even an empty one) is a claim to be someone: one that is
+        # not a well-formed key is refused, never ignored in favour of a session cookie.
+        if len(header) != 2 or header[0].lower() != KEYWORD.lower():
             raise exceptions.AuthenticationFailed("Send the header as 'Api-Key <key>'.")
         try:
             api_key = cast(OrganisationAPIKey, OrganisationAPIKey.objects.get_from_key(header[1]))

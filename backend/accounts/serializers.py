@@ -2,9 +2,13 @@
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from core.api import TextField
+from core.ids import MAX_ID
+from core.openapi import AlwaysNullField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -23,13 +27,15 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
 
 
 class TeamCreateSerializer(serializers.Serializer[Team]):
-    organisation = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=200)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    name = TextField(max_length=200)
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
     user_name = serializers.CharField(source="user.full_name", read_only=True)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    team_name = serializers.CharField(
+        source="team.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Membership
@@ -38,9 +44,9 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 
 
 class MembershipCreateSerializer(serializers.Serializer[Membership]):
-    user = serializers.IntegerField(min_value=1)
-    organisation = serializers.IntegerField(min_value=1)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     role = serializers.ChoiceField(choices=Role.choices)
 
 
@@ -52,12 +58,12 @@ class PersonSerializer(serializers.ModelSerializer[User]):
 
 
 class PersonInviteSerializer(serializers.Serializer[User]):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     email = serializers.EmailField()
-    full_name = serializers.CharField(max_length=150)
-    job_title = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    full_name = TextField(max_length=150)
+    job_title = TextField(max_length=150, required=False, default="", allow_blank=True)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.LEARNER)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
 
 
 class PersonInvitedSerializer(serializers.Serializer[dict[str, Any]]):
@@ -107,8 +113,8 @@ class APIKeySerializer(serializers.ModelSerializer[OrganisationAPIKey]):
 
 
 class APIKeyCreateSerializer(serializers.Serializer[OrganisationAPIKey]):
-    organisation = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=50)
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    name = TextField(max_length=50)
     scope = serializers.ChoiceField(choices=KeyScope.choices, default=KeyScope.READ)
 
 
@@ -118,3 +124,46 @@ class APIKeyCreatedSerializer(APIKeySerializer):
     class Meta(APIKeySerializer.Meta):
         fields = [*APIKeySerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+# --- Request shapes by role, for the schema only: the rules it states (issue 11) ---------
+# Learners and managers belong to a team; org admins hold none; assessors may hold one.
+
+
+def _role_variants(
+    base: type[serializers.Serializer[Any]], name: str, *, role_defaults_to_learner: bool
+) -> PolymorphicProxySerializer:
+    class InTeam(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(
+            choices=["learner", "manager"], required=not role_defaults_to_learner
+        )
+        team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+    class Assessor(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(choices=["assessor"])
+        team = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, required=False, allow_null=True
+        )
+
+    class OrgAdmin(base):  # type: ignore[valid-type,misc]
+        role = serializers.ChoiceField(choices=["org_admin"])
+        team = AlwaysNullField(required=False)
+
+    InTeam.__name__, Assessor.__name__, OrgAdmin.__name__ = (
+        f"{name}InTeam",
+        f"{name}Assessor",
+        f"{name}OrgAdmin",
+    )
+    return PolymorphicProxySerializer(
+        component_name=name,
+        serializers=[InTeam, Assessor, OrgAdmin],
+        resource_type_field_name=None,
+    )
+
+
+MEMBERSHIP_CREATE_SCHEMA = _role_variants(
+    MembershipCreateSerializer, "MembershipCreateByRole", role_defaults_to_learner=False
+)
+PERSON_INVITE_SCHEMA = _role_variants(
+    PersonInviteSerializer, "PersonInviteByRole", role_defaults_to_learner=True
+)

@@ -40,7 +40,7 @@ def _team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team 
         return None
     team = Team.objects.filter(pk=team_id, organisation_id=organisation_id).first()
     if team is None:
-        raise HearthError("Choose a team of this organisation.", fields={"team": ["No such team."]})
+        raise NotFound("No such team in this organisation.", fields={"team": ["No such team."]})
     return team
 
 

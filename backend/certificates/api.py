@@ -25,6 +25,7 @@ from certificates import selectors, serializers, services
 from certificates.models import Certificate, CertificateIssueFailure, CertificateStatus
 from certificates.throttling import VerifyThrottle
 from core.errors import Conflict
+from core.filters import IdFilter
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
@@ -39,8 +40,8 @@ class FirstRendererNegotiation(BaseContentNegotiation):
 
 class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, method="filter_status")
-    learner = django_filters.NumberFilter(field_name="learner_id")
-    module = django_filters.NumberFilter(field_name="module_id")
+    learner = IdFilter(field_name="learner_id")
+    module = IdFilter(field_name="module_id")
     issued_after = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__gte")
     issued_before = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__lte")
 

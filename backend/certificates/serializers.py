@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from certificates.models import Certificate, CertificateIssueFailure, CertificateStatus
+from core.api import TextField
 
 
 class CompetencyLineSerializer(serializers.Serializer[Any]):
@@ -67,7 +68,7 @@ class CertificateSerializer(serializers.ModelSerializer[Certificate]):
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=500, help_text="Why (kept on the record).")
+    reason = TextField(max_length=500, help_text="Why (kept on the record).")
 
 
 class IssueFailureSerializer(serializers.ModelSerializer[CertificateIssueFailure]):

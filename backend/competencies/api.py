@@ -24,6 +24,8 @@ from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
 from competencies.states import State
 from core.errors import NotFound
+from core.filters import IdFilter, QuerySerializer
+from core.ids import MAX_ID
 from core.renderers import CSVRenderer
 
 
@@ -37,6 +39,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet[Framework]):
 
 
 class CompetencyFilter(django_filters.FilterSet):
+    framework = IdFilter(field_name="framework_id")
     domain = django_filters.ChoiceFilter(choices=Domain.choices)
     level = django_filters.ChoiceFilter(choices=Level.choices)
     indicator = django_filters.CharFilter(method="filter_indicator")
@@ -63,6 +66,9 @@ class CompetencyViewSet(viewsets.ReadOnlyModelViewSet[Competency]):
 
 
 class AssessmentFilter(django_filters.FilterSet):
+    learner = IdFilter(field_name="learner_id")
+    competency = IdFilter(field_name="competency_id")
+
     class Meta:
         model = Assessment
         fields = ["learner", "competency", "method", "outcome"]
@@ -101,7 +107,7 @@ class AssessmentViewSet(
         actor = actor_from_request(request)
         competency = Competency.objects.filter(pk=data["competency"]).first()
         if competency is None:
-            raise drf_serializers.ValidationError({"competency": ["No such competency."]})
+            raise NotFound("No such competency.", fields={"competency": ["No such competency."]})
         assessment = services.assessment_record(
             actor=actor,
             learner_id=data["learner"],
@@ -191,16 +197,19 @@ class TeamRequirementsView(APIView):
         )
 
 
-class MatrixQuerySerializer(drf_serializers.Serializer[Any]):
-    framework = drf_serializers.IntegerField(required=False, min_value=1)
+class MatrixQuerySerializer(QuerySerializer):
+    framework = drf_serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = drf_serializers.ChoiceField(choices=Domain.choices, required=False)
     level = drf_serializers.ChoiceField(choices=Level.choices, required=False)
     state = drf_serializers.ChoiceField(choices=State.choices, required=False)
     required_only = drf_serializers.BooleanField(required=False, default=False)
 
 
-def matrix_filters(params: Any) -> selectors.MatrixFilters:
-    """Validate the matrix's query filters (the page and the API share them)."""
+def matrix_filters(params: Any, *, blank_means_any: bool = False) -> selectors.MatrixFilters:
+    """Validate the matrix's query filters (the page and the API share them). The API
+    refuses an empty one; the page's form sends its "any" choices empty."""
+    if blank_means_any:
+        params = _without_blanks(params)
     if not any(name in params for name in MatrixQuerySerializer._declared_fields):
         return selectors.MatrixFilters()
     query = MatrixQuerySerializer(data=params)
@@ -213,6 +222,11 @@ def matrix_filters(params: Any) -> selectors.MatrixFilters:
         state=data.get("state"),
         required_only=data["required_only"],
     )
+
+
+def _without_blanks(params: Any) -> dict[str, str]:
+    """The page's filters as plain values (its checkbox says `on`), blanks left out."""
+    return {name: values[-1] for name, values in params.lists() if values and values[-1] != ""}
 
 
 class TeamMatrixView(APIView):

@@ -11,14 +11,14 @@ router.register("competencies", api.CompetencyViewSet, basename="competency")
 router.register("assessments", api.AssessmentViewSet, basename="assessment")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("teams/<int:team_id>/matrix/", api.TeamMatrixView.as_view(), name="team-matrix"),
+    path("teams/<id:team_id>/matrix/", api.TeamMatrixView.as_view(), name="team-matrix"),
     path(
-        "teams/<int:team_id>/requirements/",
+        "teams/<id:team_id>/requirements/",
         api.TeamRequirementsView.as_view(),
         name="team-requirements",
     ),
     path(
-        "people/<int:person_id>/competencies/",
+        "people/<id:person_id>/competencies/",
         api.PersonCompetenciesView.as_view(),
         name="person-competencies",
     ),

@@ -61,14 +61,14 @@ class MatrixFilterForm(forms.Form):
         cleaned = super().clean() or {}
         params = cast(QueryDict, self.data).copy()
         try:
-            self.filters = matrix_filters(params)
+            self.filters = matrix_filters(params, blank_means_any=True)
         except ValidationError as error:
             detail = cast(Mapping[str, Any], error.detail)
             for name, messages in detail.items():
                 self.add_error(name if name in self.fields else None, _messages(messages))
                 params.pop(name, None)
             try:
-                self.filters = matrix_filters(params)
+                self.filters = matrix_filters(params, blank_means_any=True)
             except ValidationError:  # Fields are checked one by one, so this is not expected.
                 params = QueryDict(mutable=True)
         for name in MATRIX_FILTER_NAMES:

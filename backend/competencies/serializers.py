@@ -15,6 +15,8 @@ from competencies.models import (
     Requirement,
 )
 from competencies.states import State
+from core.api import TextField
+from core.ids import MAX_ID
 
 
 class CompetencySerializer(serializers.ModelSerializer[Competency]):
@@ -49,7 +51,9 @@ class FrameworkSerializer(serializers.ModelSerializer[Framework]):
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     learner_name = serializers.CharField(source="learner.full_name", read_only=True)
     competency_code = serializers.CharField(source="competency.code", read_only=True)
-    assessor_name = serializers.CharField(source="assessor.full_name", read_only=True, default=None)
+    assessor_name = serializers.CharField(
+        source="assessor.full_name", read_only=True, allow_null=True, default=None
+    )
     superseded_by = serializers.SerializerMethodField()
     has_evidence_file = serializers.SerializerMethodField()
     organisation = serializers.IntegerField(
@@ -93,15 +97,17 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 
 class AssessmentCreateSerializer(serializers.Serializer[Any]):
-    learner = serializers.IntegerField(min_value=1)
-    competency = serializers.IntegerField(min_value=1)
+    learner = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    competency = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     method = serializers.ChoiceField(choices=[Method.OBSERVATION, Method.EVIDENCE])
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_null=True)
-    evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    evidence_note = TextField(required=False, allow_blank=True, max_length=5000)
     evidence_file = serializers.FileField(required=False, allow_null=True)
     assessed_at = serializers.DateTimeField(required=False, allow_null=True)
-    supersedes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    supersedes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
 
 
 class LearnerCompetencySerializer(serializers.Serializer[Any]):
@@ -126,7 +132,7 @@ class RequirementSerializer(serializers.ModelSerializer[Requirement]):
 
 
 class RequirementCreateSerializer(serializers.Serializer[Any]):
-    competency = serializers.IntegerField(min_value=1)
+    competency = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     level = serializers.ChoiceField(choices=Level.choices)
     role = serializers.ChoiceField(
         choices=[("", "Everyone"), *Role.choices], required=False, default=""

@@ -130,10 +130,8 @@ def assessment_record(
             .first()
         )
         if earlier is None:
-            raise HearthError(
+            raise NotFound(
                 "No such assessment to correct.",
-                code="not_found",
-                status=404,
                 fields={"supersedes": ["No such assessment to correct."]},
             )
         organisation_id = earlier.organisation_id

@@ -161,7 +161,7 @@ def team_matrix_csv(request: HttpRequest, team_id: int) -> HttpResponse:
     """The matrix as CSV: the same rows as the API's CSV, with the same filters."""
     renderer = CSVRenderer()
     try:
-        filters = matrix_filters(request.GET)
+        filters = matrix_filters(request.GET, blank_means_any=True)
     except ValidationError as error:
         detail: Any = error.detail
         body = renderer.render({"error": {"message": _error_text(detail)}})
@@ -333,9 +333,11 @@ def assess(request: HttpRequest) -> HttpResponse:
                     level=data["level"],
                     supersedes_id=data["supersedes"],
                 )
-            except NotFound:
-                # The person left the assessor's scope after the form was shown.
-                form.add_error("learner", "Choose a person you assess.")
+            except NotFound as error:
+                if error.fields:  # a field names nothing in scope: say so on that field
+                    form.apply_error(error)
+                else:  # the person left the assessor's scope after the form was shown
+                    form.add_error("learner", "Choose a person you assess.")
                 status = 400
             except HearthError as error:
                 form.apply_error(error)

@@ -12,7 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,10 +23,70 @@ FIELD_ERRORS_MESSAGE = "Some of the values sent are not valid; see fields."
 
 
 class Pagination(pagination.PageNumberPagination):
-    """Page-numbered lists: ?page=N&page_size=M (at most 200)."""
+    """Page-numbered lists: ?page=N&page_size=M (at most 200). A page or page size that is
+    not a whole number in range is a 400; a page past the last one is a 404."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        return _whole_number(raw, name=self.page_size_query_param, maximum=self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        raw = request.query_params.getlist(self.page_query_param)
+        if not raw:
+            return 1
+        return _whole_number(raw, name=self.page_query_param, maximum=None)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+            else:
+                parameter["schema"]["maximum"] = PAGE_NUMBER_MAX
+        return parameters
+
+
+# Far beyond any list's last page, and small enough for every database's OFFSET.
+PAGE_NUMBER_MAX = 1_000_000
+
+
+def _whole_number(raw: list[str], *, name: str, maximum: int | None) -> int:
+    """One whole number from 1 to the maximum, or a 400 naming the query parameter."""
+    top = maximum or PAGE_NUMBER_MAX
+    message = f"A whole number from 1 to {top}."
+    if len(raw) != 1 or not (raw[0].isascii() and raw[0].isdigit()) or len(raw[0]) > 9:
+        raise exceptions.ValidationError({name: [message]})
+    number = int(raw[0])
+    if not 1 <= number <= top:
+        raise exceptions.ValidationError({name: [message]})
+    return number
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text="A stable machine-readable word, e.g. `invalid`.")
+    message = serializers.CharField(help_text="What went wrong, for a person to read.")
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # `fields` is a Serializer attribute, so this one is added here, not declared.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            child=serializers.JSONField(),
+            help_text="Per-field messages: each input field's name maps to a list of messages.",
+        )
+        return fields
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The one error shape every API error answers with (see error_body)."""
+
+    error = ErrorDetailSerializer()
 
 
 def error_body(
@@ -90,3 +151,15 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
     """500 under /api/, in the API's error shape (never an HTML page to an API client)."""
     body = error_body(status=500, code="server_error", message="Something went wrong on our side.")
     return JsonResponse(body, status=500)
+
+
+class TextField(serializers.CharField):
+    """Text input that is text: a JSON number or boolean is a 400 (DRF's CharField would
+    quietly turn 0 into "0"), as the schema's `type: string` says."""
+
+    default_error_messages = {"not_text": "Give text (a string)."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return str(super().to_internal_value(data))

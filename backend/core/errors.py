@@ -36,8 +36,10 @@ class NotFound(HearthError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = "Not found.", *, fields: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        super().__init__(message, fields=fields)
 
 
 class Conflict(HearthError):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request, organisation_get_for_admin
 from core.errors import HearthError
+from core.filters import IdFilter
 from notifications import selectors, services
 from notifications.models import Kind, MandatoryKind, ReminderLog
 
@@ -40,6 +41,8 @@ class ReminderSerializer(serializers.ModelSerializer[ReminderLog]):
 
 
 class ReminderFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+
     class Meta:
         model = ReminderLog
         fields = ["status", "kind", "person"]

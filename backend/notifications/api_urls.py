@@ -9,7 +9,7 @@ router = SimpleRouter()
 router.register("reminders", api.ReminderViewSet, basename="reminder")
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "organisations/<int:organisation_id>/mandatory-email-kinds/",
+        "organisations/<id:organisation_id>/mandatory-email-kinds/",
         api.MandatoryKindsView.as_view(),
         name="mandatory-email-kinds",
     ),

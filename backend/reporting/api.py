@@ -589,6 +589,9 @@ class IndicatorReportRequestView(APIView):
     to poll (also in Location), or 200 when the stored PDF already shows today's figures.
     Asking again never makes a second report for the same scope and quarter."""
 
+    # Asking for a report reads figures: a read-only key may (accounts.permissions).
+    posts_only_read = True
+
     @extend_schema(
         operation_id="indicator_report_request",
         request=serializers.IndicatorReportRequestSerializer,
@@ -634,7 +637,10 @@ class IndicatorReportDownloadView(APIView):
 
     @extend_schema(
         operation_id="indicator_report_pdf",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="The PDF is still being prepared."),
+        },
     )
     def get(self, request: Request, report_id: int) -> FileResponse:
         report = selectors.indicator_report_get(

@@ -9,12 +9,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/competencies/", api.CompetencyStatsView.as_view(), name="stats-competencies"),
     path("partnerships/", api.PartnershipListView.as_view(), name="partnership-list"),
     path(
-        "partnerships/<int:partnership_id>/stats/completions/",
+        "partnerships/<id:partnership_id>/stats/completions/",
         api.PartnershipCompletionStatsView.as_view(),
         name="partnership-stats-completions",
     ),
     path(
-        "partnerships/<int:partnership_id>/stats/competencies/",
+        "partnerships/<id:partnership_id>/stats/competencies/",
         api.PartnershipCompetencyStatsView.as_view(),
         name="partnership-stats-competencies",
     ),
@@ -25,12 +25,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="indicator-report-request",
     ),
     path(
-        "indicators/reports/<int:report_id>/",
+        "indicators/reports/<id:report_id>/",
         api.IndicatorReportStatusView.as_view(),
         name="indicator-report",
     ),
     path(
-        "indicators/reports/<int:report_id>/pdf/",
+        "indicators/reports/<id:report_id>/pdf/",
         api.IndicatorReportDownloadView.as_view(),
         name="indicator-report-pdf",
     ),

@@ -215,13 +215,14 @@ DIMENSIONS: dict[str, Dimension] = {
 
 
 def parse_group_by(raw: str | None, allowed: Sequence[str]) -> tuple[str, ...]:
-    """`module,month` -> ("module", "month"); unknown or repeated names are a 400."""
-    names = [name.strip() for name in (raw or "").split(",") if name.strip()]
+    """`module,month` -> ("module", "month"); an unknown name is a 400, a repeated one
+    counts once."""
+    names = list(dict.fromkeys(name.strip() for name in (raw or "").split(",") if name.strip()))
     unknown = [name for name in names if name not in allowed]
-    if unknown or len(set(names)) != len(names):
+    if unknown:
         raise HearthError(
-            "Group by one or more of: " + ", ".join(allowed) + ", each once.",
-            fields={"group_by": [f"Not a grouping here: {', '.join(unknown) or 'a repeat'}."]},
+            "Group by one or more of: " + ", ".join(allowed) + ".",
+            fields={"group_by": [f"Not a grouping here: {', '.join(unknown)}."]},
         )
     return tuple(names)
 

@@ -31,12 +31,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from competencies.models import Assessment, Indicator, Outcome
-from core.errors import HearthError
+from core.errors import HearthError, NotFound
 from reporting.completions import start_of
 from reporting.selectors import StatsScope
 from training.models import Enrolment, EnrolmentStatus
 
-QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+QUARTER_PATTERN = re.compile(r"^([1-9]\d{3})-Q([1-4])$")
 
 ATTAINMENT_FIGURES = (
     ("competencies_attained", "Competencies attained", True),
@@ -113,7 +113,8 @@ class Quarter:
 
 def check_quarter(quarter: Quarter, today: datetime.date | None = None) -> None:
     if quarter > Quarter.containing(today or timezone.localdate()):
-        raise HearthError(
+        # No report exists for a quarter that has not started: a 404 naming the field.
+        raise NotFound(
             "That quarter has not started yet.",
             fields={"quarter": ["Choose this quarter or an earlier one."]},
         )

@@ -7,31 +7,37 @@ from rest_framework import serializers
 
 from accounts.models import Sector
 from competencies.models import Domain, Level
+from core.filters import QuerySerializer
+from core.ids import MAX_ID
 from reporting import competency_figures, completions
 from reporting.models import ReportStatus
 
 
 def _group_by(allowed: tuple[str, ...], default: str = "") -> serializers.CharField:
-    return serializers.CharField(
+    word = "(?:" + "|".join(allowed) + ")"
+    return serializers.RegexField(
+        rf"^(?:{word}(?:,{word})*)?$",
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         default=default,
         help_text=(
-            "Comma-separated groupings, each once, from: "
+            "Comma-separated groupings (a repeat counts once) from: "
             + ", ".join(allowed)
             + (f". Default: {default}." if default else ". Empty: totals only.")
         ),
     )
 
 
-class _PeriodFields(serializers.Serializer[Any]):
+class _PeriodFields(QuerySerializer):
     """`from` and `to` (Python keywords, hence renamed here)."""
 
     date_from = serializers.DateField(
         required=False, help_text="First day (inclusive) on which enrolments were made."
     )
     date_to = serializers.DateField(
-        required=False, help_text="Last day (inclusive) on which enrolments were made."
+        required=False,
+        help_text="Last day (inclusive) on which enrolments were made; not before `from`.",
     )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
@@ -43,61 +49,62 @@ class _PeriodFields(serializers.Serializer[Any]):
 
 class CompletionQuerySerializer(_PeriodFields):
     group_by = _group_by(completions.DIMENSIONS)
-    module = serializers.IntegerField(required=False, min_value=1)
-    team = serializers.IntegerField(required=False, min_value=1)
+    module = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="One of your organisations (if you have several)."
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="One of your organisations (if you have several).",
     )
 
 
 class PartnershipCompletionQuerySerializer(_PeriodFields):
     group_by = _group_by(completions.PARTNERSHIP_DIMENSIONS)
-    module = serializers.IntegerField(required=False, min_value=1)
+    module = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="A member organisation."
+        required=False, min_value=1, max_value=MAX_ID, help_text="A member organisation."
     )
 
 
-class CompetencyQuerySerializer(serializers.Serializer[Any]):
+class CompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
-    competency = serializers.IntegerField(required=False, min_value=1)
+    competency = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
-    team = serializers.IntegerField(required=False, min_value=1)
+    team = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-class PartnershipCompetencyQuerySerializer(serializers.Serializer[Any]):
+class PartnershipCompetencyQuerySerializer(QuerySerializer):
     group_by = _group_by(competency_figures.DIMENSIONS, default="competency")
-    competency = serializers.IntegerField(required=False, min_value=1)
+    competency = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     domain = serializers.ChoiceField(choices=Domain.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-class IndicatorQuerySerializer(serializers.Serializer[Any]):
+class IndicatorQuerySerializer(QuerySerializer):
     organisation = serializers.IntegerField(
-        required=False, min_value=1, help_text="Your organisation (org admins and its keys)."
+        required=False,
+        min_value=1,
+        help_text=(
+            "Your organisation (org admins and its keys). Name it or a partnership, not both; "
+            "neither means the one you have."
+        ),
     )
     partnership = serializers.IntegerField(
-        required=False, min_value=1, help_text="A partnership you view."
+        required=False, min_value=1, max_value=MAX_ID, help_text="A partnership you view."
     )
     quarter = serializers.RegexField(
-        r"^\d{4}-Q[1-4]$",
+        r"^[1-9]\d{3}-Q[1-4]$",
         required=False,
         help_text="e.g. 2026-Q3. Default: the last complete quarter.",
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("organisation" in attrs) == ("partnership" in attrs):
-            raise serializers.ValidationError(
-                {"organisation": ["Name an organisation or a partnership (one of them)."]}
-            )
-        return attrs
 
 
 class IndicatorReportRequestSerializer(IndicatorQuerySerializer):

@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.selectors import Actor
-from core.errors import NotFound
+from accounts.selectors import Actor, partnerships_viewed_by
+from core.errors import HearthError, NotFound
 from reporting import selectors
 from reporting.indicators import IndicatorReportData, Quarter, check_quarter, indicator_report
 from reporting.models import IndicatorReport, ReportStatus, StatsValidator, indicator_report_path
@@ -35,12 +35,36 @@ VALIDATOR_RETENTION = datetime.timedelta(days=90)
 def report_scope_for(
     actor: Actor, *, organisation_id: int | None, partnership_id: int | None
 ) -> selectors.StatsScope:
-    """The scope an indicator report covers, if the actor may see it (else not found)."""
+    """The scope an indicator report covers, if the actor may see it (else not found).
+    Naming neither means the one scope the actor has (their organisation, or the one
+    partnership they view); naming both, each in scope, is a 400."""
+    if partnership_id is not None and organisation_id is not None:
+        selectors.partnership_scope_for(actor, partnership_id=partnership_id)
+        selectors.organisation_scope_for_report(actor, organisation_id=organisation_id)
+        raise HearthError(
+            "Name an organisation or a partnership, not both.",
+            fields={"organisation": ["Name an organisation or a partnership (one of them)."]},
+        )
     if partnership_id is not None:
         return selectors.partnership_scope_for(actor, partnership_id=partnership_id)
-    if organisation_id is None:
-        raise NotFound("Name an organisation or a partnership.")
-    return selectors.organisation_scope_for_report(actor, organisation_id=organisation_id)
+    if organisation_id is not None:
+        return selectors.organisation_scope_for_report(actor, organisation_id=organisation_id)
+    partnerships = list(partnerships_viewed_by(actor).values_list("pk", flat=True)[:2])
+    choices = [*(("organisation", pk) for pk in sorted(actor.admin_organisation_ids))]
+    choices += [("partnership", pk) for pk in partnerships]
+    if not choices:
+        raise NotFound("No indicator report in your scope.")
+    if len(choices) > 1:
+        raise HearthError(
+            "You can see several reports: name an organisation or a partnership.",
+            fields={"organisation": ["Name an organisation or a partnership (one of them)."]},
+        )
+    kind, pk = choices[0]
+    return report_scope_for(
+        actor,
+        organisation_id=pk if kind == "organisation" else None,
+        partnership_id=pk if kind == "partnership" else None,
+    )
 
 
 def _current(report: IndicatorReport, data: IndicatorReportData) -> bool:

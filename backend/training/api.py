@@ -9,7 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Sector
 from accounts.selectors import actor_from_request
+from core.filters import IdFilter
 from training import selectors, serializers, services
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Module
 
@@ -63,9 +64,9 @@ class ModuleViewSet(viewsets.ReadOnlyModelViewSet[Module]):
 
 class EnrolmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
-    module = django_filters.NumberFilter(field_name="module_id")
-    team = django_filters.NumberFilter(field_name="team_id")
-    learner = django_filters.NumberFilter(field_name="learner_id")
+    module = IdFilter(field_name="module_id")
+    team = IdFilter(field_name="team_id")
+    learner = IdFilter(field_name="learner_id")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
@@ -121,8 +122,12 @@ class EnrolmentViewSet(
         fresh = selectors.own_enrolment_get(actor=actor, enrolment_id=enrolment.pk)
         return Response(_detail(fresh), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=serializers.EnrolmentDetailSerializer)
-    @action(detail=True, methods=["post"], url_path=r"lessons/(?P<lesson_id>\d+)/complete")
+    @extend_schema(
+        request=None,
+        responses=serializers.EnrolmentDetailSerializer,
+        parameters=[OpenApiParameter("lesson_id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"lessons/(?P<lesson_id>[^/.]+)/complete")
     def complete_lesson(self, request: Request, pk: str, lesson_id: str) -> Response:
         """Record a lesson done (your own enrolment); recording it again changes nothing."""
         actor = actor_from_request(request)
@@ -138,7 +143,13 @@ class EnrolmentViewSet(
         request=serializers.QuizSubmitSerializer,
         responses={201: serializers.QuizResultSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="quiz-attempts", pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="quiz-attempts",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def quiz_attempts(self, request: Request, pk: str) -> Response:
         """List attempts, or submit one (your own enrolment): scored on the server, with
         feedback and explanations in the response."""
@@ -200,7 +211,7 @@ class AssignmentView(APIView):
     optional due date (a date, or a number of days from today)."""
 
     @extend_schema(
-        request=serializers.AssignSerializer,
+        request=serializers.ASSIGN_SCHEMA,
         responses={201: serializers.AssignmentResultSerializer},
     )
     def post(self, request: Request) -> Response:

@@ -6,8 +6,10 @@ before the learner has submitted an attempt.
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.ids import MAX_ID
 from training.models import (
     Choice,
     Enrolment,
@@ -181,20 +183,57 @@ class EnrolmentDetailSerializer(EnrolmentSerializer):
 
 
 class SelfEnrolSerializer(serializers.Serializer[Any]):
-    module = serializers.IntegerField(min_value=1)
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AssignSerializer(serializers.Serializer[Any]):
-    module = serializers.IntegerField(min_value=1)
-    team = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    """A team or some learners (one or the other: an empty or null one counts as not
+    given), and a due date or a number of days (not both)."""
+
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     learners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
-        allow_empty=False,
+        allow_null=True,
         max_length=5000,
     )
     due_date = serializers.DateField(required=False, allow_null=True)
-    due_in_days = serializers.IntegerField(required=False, allow_null=True)
+    due_in_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=730
+    )
+
+
+# --- The rules AssignSerializer keeps, stated for the schema only (issue 11) -------------
+
+
+class _AssignDue(serializers.Serializer[Any]):
+    schema_not_both = ("due_date", "due_in_days")
+
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    due_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Today or later; not with due_in_days."
+    )
+    due_in_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=730
+    )
+
+
+class AssignToTeamSerializer(_AssignDue):
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class AssignToLearnersSerializer(_AssignDue):
+    learners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=5000
+    )
+
+
+ASSIGN_SCHEMA = PolymorphicProxySerializer(
+    component_name="AssignTo",
+    serializers=[AssignToTeamSerializer, AssignToLearnersSerializer],
+    resource_type_field_name=None,
+)
 
 
 class AssignmentResultSerializer(serializers.Serializer[Any]):
@@ -209,9 +248,25 @@ class ExtendSerializer(serializers.Serializer[Any]):
     due_date = serializers.DateField()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]
+        },
+    }
+)
+class AnswersField(serializers.JSONField):
+    """Answers as training.scoring.clean_answers reads them (it checks them against the
+    quiz: every question answered with its own choices)."""
+
+
 class QuizSubmitSerializer(serializers.Serializer[Any]):
-    answers = serializers.JSONField(
-        help_text="An object mapping each question key to a list of chosen choice ids."
+    answers = AnswersField(
+        help_text=(
+            "An object mapping each question key to a list of chosen choice ids (or one id); "
+            "every question of the quiz answered."
+        )
     )
 
 

@@ -176,17 +176,19 @@ def test_bad_assessment_input_is_a_field_error_never_a_500(
     assessor = client_for(world.x_assessor_a)
     future = (timezone.now() + datetime.timedelta(days=3)).isoformat()
 
-    cases: list[tuple[dict[str, Any], str]] = [
-        ({"method": "quiz"}, "method"),
-        ({"outcome": "brilliant"}, "outcome"),
-        ({"assessed_at": future}, "assessed_at"),
-        ({"evidence_note": ""}, "evidence_note"),
-        ({"competency": 999999}, "competency"),
-        ({"level": 7}, "level"),
+    # A reference to nothing is a 404 naming the field, like any out-of-scope id (issue 11).
+    cases: list[tuple[dict[str, Any], str, int]] = [
+        ({"method": "quiz"}, "method", 400),
+        ({"outcome": "brilliant"}, "outcome", 400),
+        ({"assessed_at": future}, "assessed_at", 400),
+        ({"evidence_note": ""}, "evidence_note", 400),
+        ({"competency": 999999}, "competency", 404),
+        ({"supersedes": 999999}, "supersedes", 404),
+        ({"level": 7}, "level", 400),
     ]
-    for extra, field in cases:
+    for extra, field, status in cases:
         response = _record(assessor, world.x_learner_a, competency.pk, **extra)
-        assert response.status_code == 400, (extra, response.content)
+        assert response.status_code == status, (extra, response.content)
         assert field in response.json()["error"]["fields"], (extra, response.json())
     # An assessment to correct that does not exist answers 404, as another organisation's
     # does (issue 12): never say which.

@@ -45,7 +45,9 @@ def test_membership_rules_are_field_errors(
     assert no_team.status_code == 400 and no_team.json()["error"]["fields"] == {
         "team": ["Required."]
     }
-    assert foreign_team.status_code == 400 and "team" in foreign_team.json()["error"]["fields"]
+    # Another organisation's team answers like a missing one (issue 11): 404, naming the field.
+    assert foreign_team.status_code == 404
+    assert foreign_team.json()["error"]["fields"] == {"team": ["No such team."]}
 
 
 def test_unknown_api_url_is_json_404(world: World, client_for: Callable[[User], APIClient]) -> None:

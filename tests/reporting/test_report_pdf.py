@@ -159,5 +159,7 @@ def test_a_report_cannot_be_asked_for_a_quarter_not_yet_started(
         REQUEST, {"partnership": data.partnership.pk, "quarter": "2999-Q1"}
     )
 
-    assert response.status_code == 400
+    # No report exists for a quarter that has not started (issue 11: a 404 naming the field).
+    assert response.status_code == 404
+    assert list(response.json()["error"]["fields"]) == ["quarter"]
     assert IndicatorReport.objects.count() == 0

@@ -250,11 +250,19 @@ REST_FRAMEWORK = {
         "accounts.authentication.OrganisationAPIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # In order: signed in (401), a read-only key never writes (403), ids in the URL are
+    # whole numbers in range (400); each before the view runs any query.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.KeyScopeAllowsWrite",
+        "core.permissions.ValidPathIds",
+    ],
+    # The API reads JSON; only the operations that take a file add multipart.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "verify": "30/minute"},
@@ -278,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "syntaxHighlight": False},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # core.ids.IdConverter: ids in API paths (core.openapi adds their range).
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "training.models.EnrolmentStatus",
         "CompetencyStateEnum": "competencies.states.State",
@@ -286,6 +296,11 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "notifications.models.Status",
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
         "ReportStatusEnum": "reporting.models.ReportStatus",
+        # The role variants of membership and invitation requests (accounts.serializers).
+        "RoleEnum": "accounts.models.Role",
+        "TeamRoleEnum": ["learner", "manager"],
+        "AssessorRoleEnum": ["assessor"],
+        "OrgAdminRoleEnum": ["org_admin"],
     },
 }
 

@@ -14,7 +14,7 @@ os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
 from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR
 
-HEARTH_TEST_PASS = "full"
+HEARTH_TEST_RUN_MODE = "full"
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 # Separate names let two test runs share one PostgreSQL server at once.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_DATABASE", "test_hearth")}  # noqa: F405

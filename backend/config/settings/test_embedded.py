@@ -15,7 +15,7 @@ for _name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_HOST"):
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import DATABASES, VAR_DIR  # noqa: E402
 
-HEARTH_TEST_PASS = "embedded"
+HEARTH_TEST_RUN_MODE = "embedded"
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 # A file, as `make run` uses, not SQLite's in-memory database.

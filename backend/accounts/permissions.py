@@ -1,0 +1,26 @@
+"""API key scopes, enforced in one place for every API write (issue 12)."""
+
+from typing import Any
+
+from rest_framework import permissions
+from rest_framework.request import Request
+
+from accounts.models import KeyScope, OrganisationAPIKey
+from core.errors import HearthError
+
+
+class KeyScopeAllowsWrite(permissions.BasePermission):
+    """A read-only organisation API key may read, never write: any method other than
+    GET, HEAD or OPTIONS answers 403 `read_only` before the view runs. A view whose POST
+    only asks for a read (an indicator report PDF) says so with `posts_only_read = True`."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        api_key = request.auth
+        if (
+            isinstance(api_key, OrganisationAPIKey)
+            and not getattr(view, "posts_only_read", False)
+            and api_key.scope != KeyScope.READ_WRITE
+            and request.method not in permissions.SAFE_METHODS
+        ):
+            raise HearthError("This API key is read-only.", code="read_only", status=403)
+        return True
