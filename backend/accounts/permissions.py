@@ -11,14 +11,13 @@ from core.errors import HearthError
 
 class KeyScopeAllowsWrite(permissions.BasePermission):
     """A read-only organisation API key may read, never write: any method other than
-    GET, HEAD or OPTIONS answers 403 `read_only` before the view runs. A view whose POST
-    only asks for a read (an indicator report PDF) says so with `posts_only_read = True`."""
+    GET, HEAD or OPTIONS answers 403 `read_only` before the view runs (asking for an
+    indicator report too: it records the report and queues its build)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         api_key = request.auth
         if (
             isinstance(api_key, OrganisationAPIKey)
-            and not getattr(view, "posts_only_read", False)
             and api_key.scope != KeyScope.READ_WRITE
             and request.method not in permissions.SAFE_METHODS
         ):

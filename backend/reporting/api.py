@@ -589,9 +589,6 @@ class IndicatorReportRequestView(APIView):
     to poll (also in Location), or 200 when the stored PDF already shows today's figures.
     Asking again never makes a second report for the same scope and quarter."""
 
-    # Asking for a report reads figures: a read-only key may (accounts.permissions).
-    posts_only_read = True
-
     @extend_schema(
         operation_id="indicator_report_request",
         request=serializers.IndicatorReportRequestSerializer,

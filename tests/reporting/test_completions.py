@@ -31,9 +31,9 @@ GROUPINGS = [
 ]
 
 
-def key_client(data: Data, organisation_index: int = 0) -> APIClient:
+def key_client(data: Data, organisation_index: int = 0, scope: str = KeyScope.READ) -> APIClient:
     _, key = OrganisationAPIKey.objects.create_key(
-        name="stats", organisation=data.organisations[organisation_index], scope=KeyScope.READ
+        name="stats", organisation=data.organisations[organisation_index], scope=scope
     )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")

@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import KeyScope, User
 from certificates.pdf import AssetFetcher, AssetRefused
 from reporting import services
 from reporting.indicators import Quarter
@@ -67,7 +67,7 @@ def test_the_report_pdf_is_built_by_the_worker_with_every_indicator_and_figure(
 ) -> None:
     data = build(51, people=90, spread_days=400)
     viewer = client_for(data.viewer)
-    key = key_client(data)
+    key = key_client(data, scope=KeyScope.READ_WRITE)  # asking records a report
     quarter = str(Quarter.last_complete())
     partnership = {"partnership": str(data.partnership.pk), "quarter": quarter}
     organisation = {"organisation": str(data.organisations[0].pk), "quarter": quarter}
