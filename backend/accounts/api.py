@@ -97,7 +97,8 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["team", "role", "search"]
 
     def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        return queryset.filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+        # The name shown, never an account's own name behind a pending invitation.
+        return queryset.filter(Q(shown_full_name__icontains=value) | Q(email__icontains=value))
 
 
 class PersonViewSet(
@@ -137,8 +138,9 @@ class PersonViewSet(
             "membership": membership.pk,
             "organisation": membership.organisation_id,
             "email": data["email"].strip().lower(),
-            "full_name": data["full_name"].strip(),
-            "job_title": data["job_title"].strip(),
+            # As sent (normalised), never an existing account's own (ADR 0012).
+            "full_name": membership.invited_full_name,
+            "job_title": membership.invited_job_title,
             "role": membership.role,
             "team": membership.team_id,
         }
