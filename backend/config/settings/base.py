@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderStatusEnum": "notifications.models.Status",
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
         "ReportStatusEnum": "reporting.models.ReportStatus",
+        "MembershipStatusEnum": "accounts.models.MembershipStatus",
     },
 }
 
