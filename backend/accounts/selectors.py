@@ -345,6 +345,21 @@ def team_members_for_manager(
     return team, [(user_id, full_name, role) for user_id, full_name, role, *_ in rows]
 
 
+def team_invitations_for_manager(*, actor: Actor, team_id: int) -> list[tuple[str, str, str]]:
+    """A managed (or administered) team's pending memberships as (name entered, email,
+    role label), by name: only what the organisation sent, never an account's own name,
+    so a new address and an existing account look the same (ADR 0012). Empty for a team
+    out of scope."""
+    rows = (
+        Membership.including_pending.filter(
+            _managed(actor, "team__"), team_id=team_id, status=MembershipStatus.PENDING
+        )
+        .order_by("invited_full_name", "pk")
+        .values_list("invited_full_name", "user__email", "role")
+    )
+    return [(name, email, Role(role).label) for name, email, role in rows]
+
+
 def teams_assignable_by(actor: Actor) -> QuerySet[Team]:
     """Teams whose members the actor may assign training to: managed or administered."""
     condition = Q(pk__in=actor.managed_team_ids) | Q(

@@ -156,7 +156,9 @@ def test_no_page_of_the_inviting_organisation_shows_the_account_until_it_accepts
 ) -> None:
     existing = _existing(world)
     _invite(_inviter(world, "org_admin"), world, existing.email)
+    _invite(_inviter(world, "org_admin"), world, NEW_ADDRESS)
     y_admin, y_manager = _session(world.y_admin), _session(world.y_manager)
+    invited_row = 'Pat Newcomer ({}), learner <span class="tag tag--info">Invitation sent</span>'
 
     for page in _pages_of_y(world, existing):
         for client in (y_admin, y_manager):
@@ -164,10 +166,23 @@ def test_no_page_of_the_inviting_organisation_shows_the_account_until_it_accepts
             assert response.status_code in (200, 302, 404), (page, response.status_code)
             assert REAL_NAME not in response.content.decode(), page
 
+    # The team page lists both invitations alike, as sent.
+    matrix = y_manager.get(f"/teams/{world.y_team_a.pk}/competency/").content.decode()
+    assert invited_row.format(existing.email) in matrix
+    assert invited_row.format(NEW_ADDRESS) in matrix
+    assert (
+        "Invited, not yet joined"
+        not in _session(world.x_manager_a)
+        .get(f"/teams/{world.x_team_a.pk}/competency/")
+        .content.decode()
+    )
+
     membership = Membership.including_pending.get(user=existing, organisation=world.org_y)
     _session(existing).post(f"/invitations/{membership.pk}/", {"choice": "accept"})
-    matrix = y_manager.get(f"/teams/{world.y_team_a.pk}/competency/")
-    assert REAL_NAME in matrix.content.decode()
+    matrix = y_manager.get(f"/teams/{world.y_team_a.pk}/competency/").content.decode()
+    assert REAL_NAME in matrix
+    assert invited_row.format(existing.email) not in matrix
+    assert invited_row.format(NEW_ADDRESS) in matrix
 
 
 def test_accepting_shows_the_account_its_own_name_and_grants_the_role(world: World) -> None:
@@ -340,3 +355,22 @@ def test_the_invitation_page_offers_the_choice_to_its_person_only(world: World) 
     assert person.get(url).status_code == 404  # answered: no longer an invitation
     assert person.post(url, {"choice": "decline"}).status_code == 404
     assert Membership.objects.filter(pk=invited["membership"]).exists()
+
+
+@pytest.mark.parametrize("invitations", [2, 20])
+def test_the_people_list_runs_a_fixed_number_of_queries(
+    world: World, invitations: int, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    client = _inviter(world, "org_admin")
+    for number in range(invitations):
+        _invite(client, world, f"person.{number}@example.org")
+    _existing_member = _existing(world)
+    _invite(client, world, _existing_member.email)
+
+    # session, user, actor memberships, count, page of people with what may be shown
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/people/", {"page_size": 200})
+
+    rows = response.json()["results"]
+    assert len(rows) == invitations + 1 + 3  # and Y's admin, manager and learner
+    assert sum(row["status"] == "pending" for row in rows) == invitations + 1

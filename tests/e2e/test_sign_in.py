@@ -1,5 +1,7 @@
 """A demo manager signs in through Chromium; the sign-in pages pass axe-core."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
@@ -76,7 +78,7 @@ def test_a_person_accepts_an_invitation_from_their_home_page_accessibly(
     page.get_by_role("link", name=f"About this invitation from {elsewhere.name}").click()
     assert page.get_by_role("heading", level=1).inner_text() == f"{elsewhere.name} asks to add you"
     assert_accessible(page, "invitation page")
-    page.get_by_role("button", name=f"Accept: {elsewhere.name}").click()
+    page.get_by_role("button", name=re.compile(r"^Accept")).click()
 
     page.wait_for_url(f"{live_server.url}/")
     assert f"You joined {elsewhere.name}." in page.get_by_role("status").inner_text()
