@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -15,6 +16,10 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation", "team"]
+    readonly_fields = ["status"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return Membership.including_pending.select_related("organisation", "team")
 
 
 @admin.register(User)
@@ -55,11 +60,15 @@ class TeamAdmin(admin.ModelAdmin[Team]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
-    list_display = ["user", "role", "organisation", "team"]
-    list_filter = ["role", "organisation"]
+    list_display = ["user", "role", "organisation", "team", "status"]
+    list_filter = ["role", "status", "organisation"]
     search_fields = ["user__email", "user__full_name", "team__name"]
     autocomplete_fields = ["user", "organisation", "team"]
     list_select_related = ["user", "organisation", "team"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        """Platform staff see pending memberships too (the default manager hides them)."""
+        return Membership.including_pending.select_related("user", "organisation", "team")
 
 
 @admin.register(Partnership)

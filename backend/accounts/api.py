@@ -19,7 +19,6 @@ from accounts import selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import NotFound
 from core.filters import IdFilter
-from core.names import normalise_name
 
 
 class MeView(APIView):
@@ -101,7 +100,8 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["team", "role", "search"]
 
     def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        return queryset.filter(Q(full_name__icontains=value) | Q(email__icontains=value))
+        # The name shown, never an account's own name behind a pending invitation.
+        return queryset.filter(Q(shown_full_name__icontains=value) | Q(email__icontains=value))
 
 
 class PersonViewSet(
@@ -141,8 +141,9 @@ class PersonViewSet(
             "membership": membership.pk,
             "organisation": membership.organisation_id,
             "email": data["email"].strip().lower(),
-            "full_name": normalise_name(data["full_name"]),
-            "job_title": normalise_name(data["job_title"]),
+            # As sent (normalised), never an existing account's own (ADR 0012).
+            "full_name": membership.invited_full_name,
+            "job_title": membership.invited_job_title,
             "role": membership.role,
             "team": membership.team_id,
         }

@@ -34,6 +34,21 @@ class Role(models.TextChoices):
 TEAM_ROLES = (Role.LEARNER, Role.MANAGER)
 
 
+class MembershipStatus(models.TextChoices):
+    """Whether the person has taken up a membership (ADR 0012, consent)."""
+
+    ACTIVE = "active", "Active"
+    PENDING = "pending", "Invitation sent"
+
+
+class AcceptedMembershipManager(models.Manager["Membership"]):
+    """Only memberships the person has taken up: a pending one grants nothing, so every
+    scope rule that reads `Membership.objects` ignores it without having to say so."""
+
+    def get_queryset(self) -> models.QuerySet["Membership"]:
+        return super().get_queryset().filter(status=MembershipStatus.ACTIVE)
+
+
 class UserManager(BaseUserManager["User"]):
     """Users sign in with their email address; there is no username."""
 
@@ -141,6 +156,27 @@ class Membership(models.Model):
         help_text="When a person who already had an account was told this organisation "
         "added them (at most once).",
     )
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    accepts_with_password = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The invitation that made the account: taken up when the person sets "
+        "their password.",
+    )
+    invited_full_name = models.CharField(
+        max_length=150, blank=True, editable=False, help_text="The name the inviter entered."
+    )
+    invited_job_title = models.CharField(
+        max_length=150, blank=True, editable=False, help_text="The job title the inviter entered."
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The first manager is the default one: pending memberships are out of every query
+    # unless asked for by name (the inviting organisation's lists, the person's choice).
+    objects: ClassVar[AcceptedMembershipManager] = AcceptedMembershipManager()
+    including_pending: ClassVar[models.Manager["Membership"]] = models.Manager()
 
     class Meta:
         ordering = ["organisation__name", "team__name", "role", "user__full_name"]
@@ -169,6 +205,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.team.name if self.team else self.organisation.name
         return f"{self.user.full_name}: {self.get_role_display()} of {where}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the person to accept (or, for a new account, to set a password)."""
+        return self.status == MembershipStatus.PENDING
 
 
 class Partnership(models.Model):

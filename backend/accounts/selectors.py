@@ -7,10 +7,23 @@ for it answers 404, never 403.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from accounts.models import (
     Membership,
+    MembershipStatus,
     Organisation,
     OrganisationAPIKey,
     Partnership,
@@ -58,7 +71,8 @@ class Actor:
 
 
 def actor_for_user(user: User) -> Actor:
-    """Resolve a signed-in person's scope from their memberships (one query)."""
+    """Resolve a signed-in person's scope from their accepted memberships (one query): a
+    pending membership grants nothing until they accept it."""
     rows = Membership.objects.filter(user=user).values_list("organisation_id", "team_id", "role")
     admin_orgs, managed, assessor_teams, assessor_orgs, orgs, teams = (
         set[int](),
@@ -115,26 +129,90 @@ def _visible_memberships_filter(actor: Actor) -> Q:
 
 
 def memberships_visible_to(actor: Actor) -> QuerySet[Membership]:
-    """Memberships in scope, with their user, organisation and team loaded."""
-    return Membership.objects.filter(_visible_memberships_filter(actor)).select_related(
+    """Memberships in scope, pending ones included (the organisation sees its own
+    invitations, with only what it entered), with their user, organisation and team
+    loaded."""
+    return Membership.including_pending.filter(_visible_memberships_filter(actor)).select_related(
         "user", "organisation", "team"
     )
 
 
 def memberships_of(actor: Actor) -> QuerySet[Membership]:
-    """The actor's own memberships (none for an API key)."""
+    """The actor's own accepted memberships (none for an API key)."""
     if actor.user_id is None:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=actor.user_id).select_related("organisation", "team")
 
 
+def memberships_pending_of(actor: Actor) -> QuerySet[Membership]:
+    """The actor's own memberships waiting for them to accept or decline, oldest first
+    (none for an API key)."""
+    if actor.user_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.including_pending.filter(user_id=actor.user_id, status=MembershipStatus.PENDING)
+        .select_related("organisation", "team")
+        .order_by("created_at", "pk")
+    )
+
+
+def membership_pending_get(*, actor: Actor, membership_id: int) -> Membership:
+    """One of the actor's own pending memberships; anything else is not found."""
+    membership = memberships_pending_of(actor).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("No such invitation.")
+    return membership
+
+
 def people_visible_to(actor: Actor) -> QuerySet[User]:
-    """People in scope: everyone with a visible membership, and oneself."""
-    member_ids = Membership.objects.filter(_visible_memberships_filter(actor)).values("user_id")
-    condition = Q(pk__in=member_ids)
+    """People in scope: everyone with a visible membership (pending ones included), and
+    oneself, ordered by the name shown.
+
+    Each row is annotated with what the actor may know of the person (ADR 0012, consent):
+    `shown_full_name`, `shown_job_title`, `shown_is_active` and `membership_status`. Someone
+    the actor sees through an accepted membership (or themselves) shows the account's own;
+    someone seen only through pending memberships shows what the organisation entered when
+    inviting them, "pending" and active, exactly like a new address that has not yet set a
+    password, so an invitation never reveals whether, or under which name, an account
+    exists.
+    """
+    visible = Membership.including_pending.filter(_visible_memberships_filter(actor))
+    condition = Q(pk__in=visible.values("user_id"))
+    known = Q(
+        Exists(
+            Membership.objects.filter(_visible_memberships_filter(actor), user_id=OuterRef("pk"))
+        )
+    )
     if actor.user_id is not None:
         condition |= Q(pk=actor.user_id)
-    return User.objects.filter(condition)
+        known |= Q(pk=actor.user_id)
+    invitation = visible.filter(user_id=OuterRef("pk"), status=MembershipStatus.PENDING).order_by(
+        "pk"
+    )
+    return (
+        User.objects.filter(condition)
+        .annotate(
+            shown_full_name=Case(
+                When(known, then=F("full_name")),
+                default=Subquery(invitation.values("invited_full_name")[:1]),
+                output_field=CharField(),
+            ),
+            shown_job_title=Case(
+                When(known, then=F("job_title")),
+                default=Subquery(invitation.values("invited_job_title")[:1]),
+                output_field=CharField(),
+            ),
+            shown_is_active=Case(
+                When(known, then=F("is_active")), default=Value(True), output_field=BooleanField()
+            ),
+            membership_status=Case(
+                When(known, then=Value(MembershipStatus.ACTIVE.value)),
+                default=Value(MembershipStatus.PENDING.value),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("shown_full_name", "pk")
+    )
 
 
 def learners_visible_to(actor: Actor) -> QuerySet[User]:
@@ -265,6 +343,21 @@ def team_members_for_manager(
     organisation = Organisation(pk=organisation_id, name=organisation_name, sector=sector)
     team = Team(pk=team_id, name=name, organisation=organisation)
     return team, [(user_id, full_name, role) for user_id, full_name, role, *_ in rows]
+
+
+def team_invitations_for_manager(*, actor: Actor, team_id: int) -> list[tuple[str, str, str]]:
+    """A managed (or administered) team's pending memberships as (name entered, email,
+    role label), by name: only what the organisation sent, never an account's own name,
+    so a new address and an existing account look the same (ADR 0012). Empty for a team
+    out of scope."""
+    rows = (
+        Membership.including_pending.filter(
+            _managed(actor, "team__"), team_id=team_id, status=MembershipStatus.PENDING
+        )
+        .order_by("invited_full_name", "pk")
+        .values_list("invited_full_name", "user__email", "role")
+    )
+    return [(name, email, Role(role).label) for name, email, role in rows]
 
 
 def teams_assignable_by(actor: Actor) -> QuerySet[Team]:

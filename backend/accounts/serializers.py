@@ -5,7 +5,16 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
+from accounts.models import (
+    KeyScope,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationAPIKey,
+    Role,
+    Team,
+    User,
+)
 from core.api import TextField
 from core.ids import MAX_ID
 from core.openapi import AlwaysNullField
@@ -32,15 +41,26 @@ class TeamCreateSerializer(serializers.Serializer[Team]):
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    user_name = serializers.CharField(source="user.full_name", read_only=True)
+    user_name = serializers.SerializerMethodField(
+        help_text="The account's own name once accepted; while pending, the name entered "
+        "when inviting."
+    )
     team_name = serializers.CharField(
         source="team.name", read_only=True, allow_null=True, default=None
+    )
+    status = serializers.ChoiceField(
+        choices=MembershipStatus.choices,
+        read_only=True,
+        help_text="pending: invited, not yet accepted by the person (grants nothing).",
     )
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "user_name", "organisation", "team", "team_name", "role"]
+        fields = ["id", "user", "user_name", "organisation", "team", "team_name", "role", "status"]
         read_only_fields = fields
+
+    def get_user_name(self, membership: Membership) -> str:
+        return membership.invited_full_name if membership.is_pending else membership.user.full_name
 
 
 class MembershipCreateSerializer(serializers.Serializer[Membership]):
@@ -51,9 +71,22 @@ class MembershipCreateSerializer(serializers.Serializer[Membership]):
 
 
 class PersonSerializer(serializers.ModelSerializer[User]):
+    """A person as the caller may know them (accounts.selectors.people_visible_to): while
+    every membership the caller can see is pending, the name and title it entered."""
+
+    full_name = serializers.CharField(source="shown_full_name", read_only=True)
+    job_title = serializers.CharField(source="shown_job_title", read_only=True)
+    is_active = serializers.BooleanField(source="shown_is_active", read_only=True)
+    status = serializers.ChoiceField(
+        source="membership_status",
+        choices=MembershipStatus.choices,
+        read_only=True,
+        help_text="pending: invited, and has neither accepted nor (new) set a password.",
+    )
+
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "job_title", "is_active"]
+        fields = ["id", "email", "full_name", "job_title", "is_active", "status"]
         read_only_fields = fields
 
 

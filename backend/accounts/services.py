@@ -18,6 +18,7 @@ from accounts.models import (
     TEAM_ROLES,
     KeyScope,
     Membership,
+    MembershipStatus,
     OrganisationAPIKey,
     Role,
     Team,
@@ -59,9 +60,22 @@ def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
 
 @transaction.atomic
 def membership_add(
-    *, actor: Actor, user: User, organisation_id: int, role: str, team_id: int | None
+    *,
+    actor: Actor,
+    user: User,
+    organisation_id: int,
+    role: str,
+    team_id: int | None,
+    invited_full_name: str = "",
+    invited_job_title: str = "",
+    accepts_with_password: bool = False,
 ) -> Membership:
-    """An org admin gives a person a role; team roles need a team of the same organisation."""
+    """An org admin gives a person a role; team roles need a team of the same organisation.
+
+    The role is taken up at once only by someone who already holds an accepted membership
+    of that organisation; anyone else's waits, pending, for them to accept it (or, for an
+    account this invitation made, to set their password), and keeps the name and title the
+    organisation entered (else those of its pending invitation), never the account's own."""
     _require_write(actor)
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     team = _team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
@@ -69,13 +83,78 @@ def membership_add(
         raise HearthError("Learners and managers belong to a team.", fields={"team": ["Required."]})
     if role == Role.ORG_ADMIN and team is not None:
         raise HearthError("Organisation admins hold no team.", fields={"team": ["Leave empty."]})
+    member = Membership.objects.filter(user=user, organisation=organisation).exists()
+    earlier = (
+        Membership.including_pending.filter(
+            user=user, organisation=organisation, status=MembershipStatus.PENDING
+        )
+        .order_by("pk")
+        .values_list("invited_full_name", "invited_job_title", "accepts_with_password")
+        .first()
+    )
+    if earlier is not None:
+        # A further role from the same organisation travels with its first invitation.
+        if not invited_full_name:
+            invited_full_name, invited_job_title = earlier[0], earlier[1]
+        accepts_with_password = accepts_with_password or earlier[2]
     try:
         with transaction.atomic():
-            return Membership.objects.create(
-                user=user, organisation=organisation, team=team, role=role
+            return Membership.including_pending.create(
+                user=user,
+                organisation=organisation,
+                team=team,
+                role=role,
+                status=MembershipStatus.ACTIVE if member else MembershipStatus.PENDING,
+                accepted_at=timezone.now() if member else None,
+                accepts_with_password=accepts_with_password and not member,
+                invited_full_name=invited_full_name,
+                invited_job_title=invited_job_title,
             )
     except IntegrityError as error:
         raise Conflict("This person already holds that role there.") from error
+
+
+def _pending_membership_of(*, actor: Actor, membership_id: int) -> Membership:
+    if actor.user_id is None:
+        raise NotFound("No such invitation.")
+    membership = (
+        Membership.including_pending.select_for_update()
+        .filter(pk=membership_id, user_id=actor.user_id, status=MembershipStatus.PENDING)
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise NotFound("No such invitation.")
+    return membership
+
+
+@transaction.atomic
+def membership_accept(*, actor: Actor, membership_id: int) -> Membership:
+    """A person takes up a pending membership of their own; from then on it grants its
+    role and the organisation sees the account's own name and title. Anything else
+    (another person's, or one already taken up or declined) is not found."""
+    membership = _pending_membership_of(actor=actor, membership_id=membership_id)
+    membership.status = MembershipStatus.ACTIVE
+    membership.accepted_at = timezone.now()
+    membership.save(update_fields=["status", "accepted_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, actor: Actor, membership_id: int) -> None:
+    """A person turns down a pending membership of their own: it is removed, and nobody
+    is told (the organisation's lists simply no longer show it)."""
+    _pending_membership_of(actor=actor, membership_id=membership_id).delete()
+
+
+@transaction.atomic
+def invitations_accept_on_password_set(*, user: User) -> int:
+    """Setting a password takes up the invitation that made the account (never another
+    organisation's pending membership, which the person accepts on its own). Returns how
+    many memberships were taken up."""
+    return Membership.including_pending.filter(
+        user=user, status=MembershipStatus.PENDING, accepts_with_password=True
+    ).update(status=MembershipStatus.ACTIVE, accepted_at=timezone.now())
 
 
 @transaction.atomic
@@ -99,11 +178,14 @@ def person_invite(
 ) -> Membership:
     """Onboard a person: create them (or reuse their account), add the role, and email
     them once the transaction commits: a new person an invitation to set a password, a
-    person who already has an account a notice naming the organisation that added them.
+    person who already has an account a notice naming the organisation that asks to add
+    them, with a link to accept or decline.
 
     Nothing of an existing account (its name, title, other organisations or records) goes
     back to the inviter, and it is not changed: the caller learns only the membership
-    (ADR 0012). What the inviting organisation then sees follows its own records."""
+    (ADR 0012). Unless the person is already a member there, the membership stays pending
+    (granting nothing, showing the inviter only what it entered) until they accept it or,
+    for an account this invitation made, set their password: the two look the same."""
     from accounts.tasks import send_invitation, send_membership_notice
 
     _require_write(actor)
@@ -119,7 +201,14 @@ def person_invite(
         user.set_unusable_password()
         user.save(update_fields=["password"])
     membership = membership_add(
-        actor=actor, user=user, organisation_id=organisation_id, role=role, team_id=team_id
+        actor=actor,
+        user=user,
+        organisation_id=organisation_id,
+        role=role,
+        team_id=team_id,
+        invited_full_name=full_name,
+        invited_job_title=normalise_name(job_title),
+        accepts_with_password=created,
     )
     if created:
         transaction.on_commit(partial(send_invitation.delay, user.pk))
@@ -137,18 +226,21 @@ def _send_email(*, template: str, subject: str, to: str, context: dict[str, obje
 
 
 def membership_notice_send(*, membership_id: int) -> bool:
-    """Tell a person who already had an account which organisation added them, at most
-    once (claimed with a conditional UPDATE like invitation_send; a failed send releases
-    the claim). A new person gets the invitation instead. Returns whether this call sent."""
-    claimed = Membership.objects.filter(pk=membership_id, notice_sent_at__isnull=True).update(
-        notice_sent_at=timezone.now()
-    )
+    """Tell a person who already had an account which organisation asks to add them
+    (with the link to accept or decline while it is pending), at most once (claimed with a
+    conditional UPDATE like invitation_send; a failed send releases the claim). A new
+    person gets the invitation instead. Returns whether this call sent."""
+    claimed = Membership.including_pending.filter(
+        pk=membership_id, notice_sent_at__isnull=True
+    ).update(notice_sent_at=timezone.now())
     if not claimed:
         return False
-    membership = Membership.objects.select_related("user", "organisation", "team").get(
+    membership = Membership.including_pending.select_related("user", "organisation", "team").get(
         pk=membership_id
     )
     context = {
+        "pending": membership.is_pending,
+        "link": settings.SITE_URL + reverse("invitation", args=[membership.pk]),
         "user": membership.user,
         "organisation": membership.organisation,
         "role": membership.get_role_display(),
@@ -158,12 +250,14 @@ def membership_notice_send(*, membership_id: int) -> bool:
     try:
         _send_email(
             template="membership_added",
-            subject=f"{membership.organisation.name} added you on Hearth",
+            subject=f"{membership.organisation.name} asks to add you on Hearth"
+            if membership.is_pending
+            else f"{membership.organisation.name} added you on Hearth",
             to=membership.user.email,
             context=context,
         )
     except Exception:
-        Membership.objects.filter(pk=membership_id).update(notice_sent_at=None)
+        Membership.including_pending.filter(pk=membership_id).update(notice_sent_at=None)
         raise
     logger.info("membership notice sent for membership %s", membership_id)
     return True

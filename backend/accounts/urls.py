@@ -1,4 +1,4 @@
-"""Page URLs for signing in, out and resetting a password."""
+"""Page URLs for signing in, out, resetting a password and answering invitations."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -8,6 +8,7 @@ from accounts import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -17,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Role
-from accounts.selectors import actor_from_request, learners_visible_to, teams_assignable_by
+from accounts.selectors import (
+    actor_from_request,
+    learners_visible_to,
+    team_invitations_for_manager,
+    teams_assignable_by,
+)
 from competencies import selectors, services
 from competencies.api import matrix_filters
 from competencies.forms import AssessmentForm, MatrixFilterForm
@@ -143,6 +148,7 @@ def team_matrix(request: HttpRequest, team_id: int) -> HttpResponse:
             "states": State.choices,
             "csv_url": csv_url,
             "is_filtered": form.is_filtered,
+            "invitations": team_invitations_for_manager(actor=actor, team_id=matrix.team.pk),
         },
         status=200 if valid else 400,
     )

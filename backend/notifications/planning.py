@@ -16,7 +16,7 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipStatus, Role
 from competencies.models import Assessment, Outcome, Requirement
 from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog, Status
 from notifications.windows import DUE_SOON, EXPIRED_LOOKBACK_DAYS, EXPIRING, Window, iso_week
@@ -138,6 +138,7 @@ def _current_competent() -> QuerySet[Assessment]:
     required = Requirement.objects.filter(
         competency_id=OuterRef("competency_id"),
         team__memberships__user_id=OuterRef("learner_id"),
+        team__memberships__status=MembershipStatus.ACTIVE,
         team__organisation_id=OuterRef("organisation_id"),
     ).filter(Q(role="") | Q(role=F("team__memberships__role")))
     return (

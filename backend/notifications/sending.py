@@ -25,7 +25,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipStatus, Role
 from competencies.models import Assessment
 from core.email import email_message, mail_domain
 from notifications.models import Kind, ReminderLog, Status
@@ -169,6 +169,7 @@ def _digest_contexts(manager_ids: list[int]) -> dict[int, dict[str, Any]]:
             valid_until__lte=today + datetime.timedelta(days=30),
             learner__memberships__team_id__in=all_teams,
             learner__memberships__role=Role.LEARNER,
+            learner__memberships__status=MembershipStatus.ACTIVE,
             # Only the team's organisation's assessments (ADR 0012).
             learner__memberships__organisation_id=F("organisation_id"),
         )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role
+from accounts.models import Membership, MembershipStatus, Organisation, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, HearthError, NotFound
 from training.completion import module_completed
@@ -282,7 +282,11 @@ def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
         raise HearthError("This API key is read-only.", code="read_only", status=403)
     if (
         not teams_assignable_by(actor)
-        .filter(memberships__user_id=enrolment.learner_id, memberships__role=Role.LEARNER)
+        .filter(
+            memberships__user_id=enrolment.learner_id,
+            memberships__role=Role.LEARNER,
+            memberships__status=MembershipStatus.ACTIVE,
+        )
         .exists()
     ):
         raise NotFound("No such enrolment.")

@@ -9,7 +9,8 @@ personal API endpoint, enumerated from the OpenAPI schema so a new one cannot be
 forgotten, and the personal pages: only records made under the asker's organisation
 appear, and the other organisation's record ids answer 404. Neither organisation's
 assessor can supersede the other's assessment, and inviting an address that already has
-an account answers exactly as for a new one.
+an account answers exactly as for a new one (what follows the invitation, until the
+person accepts it, is in test_invitations.py).
 """
 
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
-from accounts.services import membership_notice_send, person_invite
+from accounts.services import membership_accept, membership_notice_send, person_invite
 from certificates.models import Certificate, CertificateIssueFailure
 from certificates.services import certificate_issue_failed
 from certificates.tasks import issue_certificate
@@ -244,14 +245,16 @@ def shared(world: World, settings: Settings, tmp_path: Path) -> Iterator[Shared]
     settings.MEDIA_ROOT = tmp_path / "media"
     y_assessor = World.person(world.org_y, world.y_team_a, Role.ASSESSOR)
     learner = world.x_learner_a
-    # Organisation Y takes the person on by inviting their address (which has an account).
-    person_invite(
+    # Organisation Y takes the person on by inviting their address (which has an account),
+    # and the person accepts.
+    invited = person_invite(
         actor=actor_for_user(world.y_admin),
         organisation_id=world.org_y.pk,
         email=learner.email,
         full_name="Somebody Else",
         team_id=world.y_team_a.pk,
     )
+    membership_accept(actor=actor_for_user(learner), membership_id=invited.pk)
     [competency] = make_framework(1)
     x = Side(world.org_x, world.x_team_a, world.x_admin, world.x_manager_a, world.x_assessor_a)
     y = Side(world.org_y, world.y_team_a, world.y_admin, world.y_manager, y_assessor)
@@ -536,7 +539,8 @@ def test_inviting_an_existing_address_answers_exactly_as_a_new_one(
     assert "Real Name" not in old.content.decode() and "Ward sister" not in old.content.decode()
     existing.refresh_from_db()
     assert (existing.full_name, existing.job_title) == ("Real Name", "Ward sister")
-    membership = Membership.objects.get(user=existing, organisation=world.org_y)
+    membership = Membership.including_pending.get(user=existing, organisation=world.org_y)
+    assert membership.is_pending  # until the person accepts (tests/accounts/test_invitations.py)
     assert old.json()["membership"] == membership.pk
     # The person who had an account is told which organisation added them; a new person
     # gets the invitation to set a password.
@@ -551,6 +555,6 @@ def test_inviting_an_existing_address_answers_exactly_as_a_new_one(
     assert membership_notice_send(membership_id=membership.pk) is False  # at most once
     [email] = mail.outbox
     assert email.to == [existing.email]
-    assert email.subject == "Organisation Y added you on Hearth"
-    assert "Organisation Y has added you on Hearth as learner in Y team A." in email.body
+    assert email.subject == "Organisation Y asks to add you on Hearth"
+    assert "Organisation Y asks to add you on Hearth as learner in Y team A." in email.body
     assert "set your password" not in str(email.body).lower()

@@ -31,8 +31,9 @@ from tests.support.competencies import cells_of, make_framework, require, team_w
 pytestmark = pytest.mark.django_db
 
 # session, user, actor memberships, frameworks (the filter's choices), the team's members
-# (with the team), competencies, requirements, assessments: the API's seven plus frameworks.
-MATRIX_PAGE_QUERIES = 8
+# (with the team), competencies, requirements, assessments: the API's seven plus frameworks,
+# and the team's pending invitations (ADR 0012).
+MATRIX_PAGE_QUERIES = 9
 # The CSV download runs exactly what the API does.
 MATRIX_CSV_QUERIES = 7
 # session, user, actor memberships, the learner in scope, their memberships, requirements,

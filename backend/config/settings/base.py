@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "TeamRoleEnum": ["learner", "manager"],
         "AssessorRoleEnum": ["assessor"],
         "OrgAdminRoleEnum": ["org_admin"],
+        "MembershipStatusEnum": "accounts.models.MembershipStatus",
     },
 }
 
