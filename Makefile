@@ -19,7 +19,7 @@ PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	EMAIL_HOST=127.0.0.1 \
 	DEFAULT_FROM_EMAIL=hearth@hearth.example.org SITE_URL=https://hearth.example.org
 
-.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest rehearse bench clean
+.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest api-contract rehearse bench clean
 
 help:
 	@echo "make run    serve Hearth at http://127.0.0.1:$(PORT) (embedded: SQLite, eager tasks, console email) with demo data"
@@ -71,7 +71,12 @@ pytest: install system-deps
 rehearse: install
 	scripts/rehearse-production.sh
 
-test: lint typecheck checks pytest-embedded pytest rehearse
+# Does the OpenAPI schema tell the truth? schemathesis, every check, against a live server:
+# anonymous, with a learner's session and with an org admin's read-write key.
+api-contract: install
+	scripts/schemathesis.sh
+
+test: lint typecheck checks pytest-embedded pytest api-contract rehearse
 
 bench: install
 	@for bench in $(filter-out bench/_%,$(wildcard bench/*.py)); do echo "== $$bench"; $(PY) $$bench || exit 1; done
