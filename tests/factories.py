@@ -1,9 +1,11 @@
 """factory-boy factories for the records tests build on."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, Organisation, Role, Sector, Team, User
+from competencies.models import Assessment, Method, Outcome
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -46,3 +48,16 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     team = factory.SubFactory(TeamFactory)
     organisation = factory.SelfAttribute("team.organisation")
     role = Role.LEARNER
+
+
+class AssessmentFactory(DjangoModelFactory[Assessment]):
+    """An assessor's observation that the learner is competent at level 1, recorded now
+    under the organisation given (tests pass learner, organisation, competency, assessor)."""
+
+    class Meta:
+        model = Assessment
+
+    method = Method.OBSERVATION
+    outcome = Outcome.COMPETENT
+    level = 1
+    assessed_at = factory.LazyFunction(timezone.now)

@@ -10,7 +10,7 @@ import yaml
 
 from competencies.models import Domain, Indicator
 from core.names import normalise_name
-from training.content import CONTROL_CHARACTER, SLUG, ContentError, read_content_file
+from training.content import SLUG, ContentError, read_content_file, refuse_control_characters
 
 SLUG_MAX = 80
 TITLE_MAX = 200
@@ -88,13 +88,7 @@ def _competency(raw: Any, where: str) -> dict[str, Any]:
 
 def parse_framework(text: str, where: str = "framework") -> dict[str, Any]:
     """Parse one framework file's text, or raise ContentError saying what is wrong."""
-    control = CONTROL_CHARACTER.search(text)
-    if control is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        raise ContentError(
-            f"{where}, line {line}: contains the control character "
-            f"U+{ord(control.group()):04X}; remove it"
-        )
+    refuse_control_characters(text, where)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -154,8 +154,8 @@ def _yaml_error(error: yaml.YAMLError, where: str) -> ContentError:
     return ContentError(f"{where}: front matter is not valid YAML ({problem})")
 
 
-def parse_module(text: str, where: str = "module") -> ModuleSpec:
-    """Parse one module file's text, or raise ContentError saying what is wrong."""
+def refuse_control_characters(text: str, where: str) -> None:
+    """A content file holds no control characters (NUL and the like): name the first's line."""
     control = CONTROL_CHARACTER.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
@@ -163,6 +163,11 @@ def parse_module(text: str, where: str = "module") -> ModuleSpec:
             f"{where}, line {line}: contains the control character "
             f"U+{ord(control.group()):04X}; remove it"
         )
+
+
+def parse_module(text: str, where: str = "module") -> ModuleSpec:
+    """Parse one module file's text, or raise ContentError saying what is wrong."""
+    refuse_control_characters(text, where)
     _require(text.startswith("---"), where, "must start with '---' front matter")
     try:
         _, front, body = text.split("---", 2)

@@ -22,6 +22,7 @@ from accounts.models import User
 from competencies.models import Assessment, Competency
 from core.request_size import RequestSizeLimitMiddleware
 from tests.conftest import World
+from tests.factories import AssessmentFactory
 from tests.support.competencies import make_framework
 
 pytestmark = pytest.mark.django_db
@@ -180,14 +181,12 @@ def test_an_accepted_file_is_stored_and_served_with_the_type_hearth_found(
 def test_a_file_stored_before_types_were_checked_is_served_as_plain_bytes(
     world: World, competency: Competency, client_for: Callable[[User], APIClient], media: Path
 ) -> None:
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory.create(
         learner=world.x_learner_a,
         organisation=world.org_x,
         competency=competency,
         method="evidence",
         assessor=world.x_assessor_a,
-        outcome="competent",
-        level=1,
         assessed_at=timezone.now(),
         evidence_file=SimpleUploadedFile("page.html", b"<script>alert(1)</script>"),
     )

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from competencies.models import Assessment
 from tests.conftest import World
+from tests.factories import AssessmentFactory
 from tests.support.competencies import make_framework
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +51,12 @@ def test_evidence_files_and_csv_exports_are_not_stored(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     competency = make_framework(1)[0]
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory.create(
         learner=world.x_learner_a,
         organisation=world.org_x,
         competency=competency,
         method="evidence",
         assessor=world.x_assessor_a,
-        outcome="competent",
-        level=1,
         assessed_at=timezone.now(),
         evidence_file=ContentFile(b"%PDF-1.4 visit", name="visit.pdf"),
     )

@@ -21,7 +21,7 @@ from notifications.models import Kind, ReminderLog
 from notifications.sending import send_pending
 from notifications.tokens import read_unsubscribe_token
 from tests.conftest import World
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 from tests.support.competencies import make_framework
 from tests.support.notifications import due_enrolment, smtp_mailers
 from tests.support.smtp import Mailbox, smtp_server
@@ -107,14 +107,11 @@ def _learner(world: World, full_name: str, email: str) -> User:
 
 
 def _assessment(world: World, person: User, competency: Competency, days: int) -> Assessment:
-    return Assessment.objects.create(
+    return AssessmentFactory.create(
         learner=person,
         organisation=world.org_x,
         competency=competency,
-        method="observation",
         assessor=world.x_assessor_a,
-        outcome="competent",
-        level=1,
         assessed_at=timezone.now() - datetime.timedelta(days=400),
         valid_until=timezone.localdate() + datetime.timedelta(days=days),
     )
