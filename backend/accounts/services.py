@@ -1,7 +1,6 @@
 """Every write to people, teams, memberships and keys goes through these functions."""
 
 import logging
-from functools import partial
 from typing import cast
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from accounts.models import (
 )
 from accounts.selectors import Actor, organisation_get_for_admin
 from core.errors import Conflict, HearthError, NotFound
+from core.jobs import enqueue_on_commit
 from core.names import normalise_name
 
 logger = logging.getLogger(__name__)
@@ -211,9 +211,9 @@ def person_invite(
         accepts_with_password=created,
     )
     if created:
-        transaction.on_commit(partial(send_invitation.delay, user.pk))
+        enqueue_on_commit(send_invitation, user.pk)
     else:
-        transaction.on_commit(partial(send_membership_notice.delay, membership.pk))
+        enqueue_on_commit(send_membership_notice, membership.pk)
     return membership
 
 

@@ -7,11 +7,12 @@ from celery import shared_task
 
 from accounts import services
 
-# Email jobs retry a server that is down or busy, backing off up to ten minutes.
+# Email jobs retry a server that is down or busy, backing off up to five minutes (within
+# settings.CELERY_RETRY_COUNTDOWN_MAX).
 RETRY_EMAIL: dict[str, Any] = {
     "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": 10,
-    "retry_backoff_max": 600,
+    "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 5,
 }

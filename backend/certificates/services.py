@@ -10,7 +10,6 @@ ends with one certificate, one PDF and one email.
 
 import logging
 import time
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,6 +31,7 @@ from certificates.models import (
 from competencies.selectors import competencies_evidenced_by
 from core.email import email_message, mail_domain
 from core.errors import Conflict, HearthError
+from core.jobs import enqueue_on_commit
 from core.names import normalise_name
 from notifications.models import Kind
 from notifications.selectors import email_wanted
@@ -55,7 +55,7 @@ def certificate_create_for_completion(*, enrolment: Enrolment) -> Certificate:
     from certificates.tasks import issue_certificate
 
     certificate = certificate_get_or_create(enrolment=enrolment)
-    transaction.on_commit(partial(issue_certificate.delay, enrolment.pk), robust=True)
+    enqueue_on_commit(issue_certificate, enrolment.pk)
     return certificate
 
 
@@ -289,7 +289,7 @@ def certificate_issue_retry(*, actor: Actor, failure: CertificateIssueFailure) -
         raise HearthError("This API key is read-only.", code="read_only", status=403)
     failure.retried_at = timezone.now()
     failure.save(update_fields=["retried_at"])
-    transaction.on_commit(partial(issue_certificate.delay, failure.enrolment_id), robust=True)
+    enqueue_on_commit(issue_certificate, failure.enrolment_id)
 
 
 @transaction.atomic
@@ -302,7 +302,7 @@ def certificate_issues_retry(*, enrolment_ids: list[int]) -> None:
         retried_at=timezone.now()
     )
     for enrolment_id in enrolment_ids:
-        transaction.on_commit(partial(issue_certificate.delay, enrolment_id))
+        enqueue_on_commit(issue_certificate, enrolment_id)
 
 
 # --- revoking and reissuing (org admins) ---------------------------------------------------
@@ -404,6 +404,6 @@ def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) 
         break
     else:
         raise IntegrityError("could not draw a free certificate number")
-    transaction.on_commit(partial(issue_certificate.delay, new.enrolment_id), robust=True)
+    enqueue_on_commit(issue_certificate, new.enrolment_id)
     logger.info("certificate %s reissued as %s by user %s", old.number, new.number, actor.user_id)
     return new

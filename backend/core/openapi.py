@@ -10,7 +10,9 @@ with the one error shape (core.api.error_body) as the `Error` component:
 - 404 when it names something (a path id, a page, an id in its input): missing and
   out of scope look the same;
 - 409 when it writes (the record's state forbids it); 415 when it takes a body;
-- 429 when the view is throttled.
+- 429 when the view is throttled;
+- 503 on every operation: the database, the broker or the shared cache is down
+  (core.unavailable), with Retry-After.
 
 It also states the real constraints of ids in paths (whole numbers from 1 to
 core.ids.MAX_ID) and of text input (no NUL characters; not blank unless blank is allowed).
@@ -42,6 +44,8 @@ ERROR_DESCRIPTIONS = {
     "409": "The record's current state does not allow this.",
     "415": "The body's media type is not one this operation reads.",
     "429": "Too many requests: wait for the number of seconds in Retry-After.",
+    "503": "Temporarily unavailable (the database, the broker or the shared cache is down): "
+    "try again after the number of seconds in Retry-After.",
 }
 
 
@@ -99,6 +103,7 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("415")
         if self.view.get_throttles():
             statuses.append("429")
+        statuses.append("503")
         return statuses
 
     def _add_error_responses(self, operation: dict[str, Any]) -> None:

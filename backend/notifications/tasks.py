@@ -7,13 +7,15 @@ from celery import shared_task
 from notifications import planning, sending
 
 # A 4xx or a lost connection leaves reminders pending: retry with backoff (each run sends
-# only what is still pending, so a retry never sends anything twice).
+# only what is still pending, so a retry never sends anything twice). The countdown stays
+# within settings.CELERY_RETRY_COUNTDOWN_MAX (a waiting retry must not outlive the
+# visibility timeout); more retries keep the window about an hour.
 RETRY_TEMPORARY_FAILURES: dict[str, Any] = {
     "autoretry_for": (sending.TemporarySendFailure,),
     "retry_backoff": 60,
-    "retry_backoff_max": 1800,
+    "retry_backoff_max": 300,
     "retry_jitter": True,
-    "max_retries": 6,
+    "max_retries": 12,
 }
 
 

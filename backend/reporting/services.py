@@ -9,7 +9,6 @@ twice, at once, or again after a worker was killed, and still leaves one row and
 
 import datetime
 import logging
-from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from accounts.selectors import Actor, partnerships_viewed_by
 from core.errors import HearthError, NotFound
+from core.jobs import enqueue_on_commit
 from reporting import selectors
 from reporting.indicators import IndicatorReportData, Quarter, check_quarter, indicator_report
 from reporting.models import IndicatorReport, ReportStatus, StatsValidator, indicator_report_path
@@ -104,7 +104,7 @@ def indicator_report_request(
     report.save(update_fields=["status", "requested_at", "requested_by", "error"])
     from reporting.tasks import build_indicator_report
 
-    transaction.on_commit(partial(build_indicator_report.delay, report.pk), robust=True)
+    enqueue_on_commit(build_indicator_report, report.pk)
     return report, True
 
 

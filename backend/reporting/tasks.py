@@ -52,6 +52,7 @@ def build_indicator_report(report_id: int) -> str | None:
     autoretry_for=(OperationalError, InterfaceError),
     max_retries=3,
     retry_backoff=30,
+    retry_backoff_max=300,
     soft_time_limit=120,
     time_limit=150,
 )

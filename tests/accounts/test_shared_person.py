@@ -546,11 +546,9 @@ def test_inviting_an_existing_address_answers_exactly_as_a_new_one(
     # gets the invitation to set a password.
     [notice] = for_existing
     [invitation] = for_new
-    assert (notice.func.__self__.name, notice.args) == (
-        "accounts.tasks.send_membership_notice",
-        (membership.pk,),
-    )
-    assert invitation.func.__self__.name == "accounts.tasks.send_invitation"
+    task, *arguments = notice.args  # core.jobs.enqueue(task, *arguments)
+    assert (task.name, arguments) == ("accounts.tasks.send_membership_notice", [membership.pk])
+    assert invitation.args[0].name == "accounts.tasks.send_invitation"
     assert membership_notice_send(membership_id=membership.pk) is True
     assert membership_notice_send(membership_id=membership.pk) is False  # at most once
     [email] = mail.outbox

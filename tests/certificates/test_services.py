@@ -24,6 +24,7 @@ from certificates.selectors import issue_failures_open
 from certificates.tasks import TRANSIENT_ERRORS, issue_certificate
 from competencies.models import Competency, Framework, ModuleCompetency
 from core.errors import Conflict, HearthError
+from core.jobs import enqueue
 from notifications.models import Kind, MandatoryKind
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
@@ -93,8 +94,8 @@ def test_completing_records_the_certificate_and_enqueues_its_job_only_on_commit(
     assert certificate.number.startswith(f"HRTH-{timezone.now().year}-")
     assert len(certificate.verification_code) == 20
     assert not certificate.pdf and certificate.email_sent_at is None
-    issue_jobs = [c for c in callbacks if getattr(c, "func", None) == issue_certificate.delay]
-    assert [c.args for c in issue_jobs] == [(enrolment.pk,)]
+    issue_jobs = [c for c in callbacks if getattr(c, "func", None) is enqueue]
+    assert [c.args for c in issue_jobs] == [(issue_certificate, enrolment.pk)]
 
 
 def test_a_rolled_back_completion_records_no_certificate(

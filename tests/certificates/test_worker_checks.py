@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from celery import Celery
+from django.conf import settings
 
 from certificates.tasks import issue_certificate
 from worker.celery import app
@@ -57,3 +58,16 @@ def test_a_visibility_timeout_shorter_than_a_task_is_reported(
         assert check_time_limits(short) is False
 
     assert "certificates.tasks.issue_certificate (90s + 300s >= 60s)" in caplog.text
+
+
+def test_a_killed_workers_jobs_come_back_within_minutes() -> None:
+    """Issue 13: the visibility timeout follows the time limit (not an hour), and every
+    task's retry countdown stays within the cap it was sized for."""
+    timeout = int(app.conf.broker_transport_options["visibility_timeout"])
+
+    assert timeout == settings.CELERY_TASK_TIME_LIMIT + settings.CELERY_RETRY_COUNTDOWN_MAX + 120
+    assert timeout <= 15 * 60
+    for name, task in app.tasks.items():
+        if name.startswith("celery.") or not getattr(task, "autoretry_for", ()):
+            continue
+        assert getattr(task, "retry_backoff_max", 600) <= settings.CELERY_RETRY_COUNTDOWN_MAX, name

@@ -98,3 +98,15 @@ def test_run_time_debian_packages_are_listed_in_one_place() -> None:
         assert [package for package in packages if package in text] == [], script
     for script in ("scripts/build.sh", "scripts/system-deps.sh"):
         assert "scripts/runtime-packages.txt" in (ROOT / script).read_text(), script
+
+
+def test_redis_keeps_queued_jobs_across_a_restart() -> None:
+    """Issue 13: jobs queued in Redis survive a restart (append-only file on a volume)."""
+    compose = _compose()
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert "--save" not in command or command[command.index("--save") + 1] != ""
+    assert "redis:/data" in redis["volumes"]
+    assert "redis" in compose["volumes"]
