@@ -2,6 +2,7 @@
 same `Idempotency-Key` gets the first response again and creates nothing new. Every POST
 the schema documents the header on has a case here, so a new one cannot be forgotten."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from pytest_django.fixtures import Settings
@@ -410,3 +412,35 @@ def test_keys_are_forgotten_after_24_hours(
     assert (purged, again) == (1, 0)
     assert reused.status_code == 201
     assert set(IdempotencyRecord.objects.values_list("key", flat=True)) == {"old", "new"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_requests_at_once_run_the_view_once(
+    client_for: Callable[[User], APIClient],
+) -> None:
+    world = World()
+    case = _teams(world)
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, str]] = []
+
+    def send() -> None:
+        client = client_for(case.user)
+        barrier.wait()
+        response = _send(client, case, case.body, "at-once")
+        code = "" if response.status_code == 201 else response.json()["error"]["code"]
+        answers.append((response.status_code, code))
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # One ran; the other was answered from it or told to retry, never ran the view.
+    assert sorted(answers) in (
+        [(201, ""), (201, "")],
+        [(201, ""), (409, "idempotency_in_progress")],
+    )
+    assert Team.objects.filter(organisation=world.org_x, name="Night shift").count() == 1
+    assert IdempotencyRecord.objects.get(key="at-once").status == 201
