@@ -57,8 +57,10 @@ class IdempotentReplay(Exception):
 
 def honours_key(*, request: Request, view: Any) -> bool:
     """A POST to an API view honours the header unless the view opts out
-    (`idempotency_keys = False`, e.g. API key creation)."""
-    return request.method == "POST" and getattr(view, "idempotency_keys", True)
+    (`idempotency_keys = False`, e.g. API key creation). The method is the one sent:
+    an OPTIONS request checks permissions as if it were a POST (DRF's metadata), and
+    must claim nothing."""
+    return request._request.method == "POST" and getattr(view, "idempotency_keys", True)
 
 
 def _actor(request: Request) -> str:

@@ -314,6 +314,22 @@ def test_another_actor_may_use_the_same_key(
     assert IdempotencyRecord.objects.filter(key="shared").count() == 2
 
 
+def test_an_options_request_with_a_key_claims_nothing(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
+    case = _teams(world)
+    client = client_for(case.user)
+
+    described = client.options(case.path, headers={HEADER: "described"})
+    created = _send(client, case, None, "described")
+
+    # DRF checks an OPTIONS request's permissions as if it were a POST: still no claim,
+    # so the POST after it runs (and fails on its own empty body).
+    assert described.status_code == 200
+    assert created.status_code == 400
+    assert IdempotencyRecord.objects.count() == 0
+
+
 def test_an_error_is_not_kept_so_a_corrected_retry_runs(
     world: World, client_for: Callable[[User], APIClient]
 ) -> None:
