@@ -21,4 +21,8 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.purge_stats_validators",
         "schedule": crontab(hour=3, minute=40, day_of_week="sun"),
     },
+    "daily-idempotency-key-purge": {
+        "task": "core.tasks.purge_idempotency_records",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }

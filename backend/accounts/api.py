@@ -214,6 +214,9 @@ class APIKeyViewSet(
 ):
     """An org admin's organisation API keys. The key itself is shown once, on creation."""
 
+    # A created key's response holds its secret, which must never be stored: no
+    # Idempotency-Key here (core.idempotency).
+    idempotency_keys = False
     serializer_class = serializers.APIKeySerializer
     lookup_field = "prefix"
     lookup_value_regex = r"[A-Za-z0-9]{8}"

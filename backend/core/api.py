@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import HearthError
+from core.idempotency import IdempotentReplay, replay_response
 
 FIELD_ERRORS_MESSAGE = "Some of the values sent are not valid; see fields."
 
@@ -107,6 +108,8 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """Map business-rule errors and DRF's own errors to the one JSON error shape."""
+    if isinstance(exc, IdempotentReplay):
+        return replay_response(exc.record)  # type: ignore[return-value]
     if isinstance(exc, HearthError):
         return Response(
             error_body(status=exc.status, code=exc.code, message=exc.message, fields=exc.fields),

@@ -14,10 +14,14 @@ with the one error shape (core.api.error_body) as the `Error` component:
 - 503 on every operation: the database, the broker or the shared cache is down
   (core.unavailable), with Retry-After.
 
+Every POST that honours an `Idempotency-Key` (core.idempotency) documents that optional
+header, and 422 for a key reused with a different request.
+
 It also states the real constraints of ids in paths (whole numbers from 1 to
 core.ids.MAX_ID) and of text input (no NUL characters; not blank unless blank is allowed).
 """
 
+import copy
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -27,6 +31,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import permissions, serializers
 
 from core.api import ErrorSerializer
+from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.ids import MAX_ID
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -43,9 +48,25 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object in your scope (another organisation's looks the same), or no such page.",
     "409": "The record's current state does not allow this.",
     "415": "The body's media type is not one this operation reads.",
+    "422": "This Idempotency-Key was already used with a different request.",
     "429": "Too many requests: wait for the number of seconds in Retry-After.",
     "503": "Temporarily unavailable (the database, the broker or the shared cache is down): "
     "try again after the number of seconds in Retry-After.",
+}
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "required": False,
+    "description": (
+        "Optional. A key of your choosing (a UUID) that makes a retry safe: a repeat of "
+        "this request with the same key within 24 hours answers the first success's "
+        "status and body again (with `Idempotent-Replayed: true`) and creates nothing. "
+        "The same key with a different request is 422 `idempotency_key_reused`; a repeat "
+        "while the first still runs is 409 `idempotency_in_progress`. Errors are not kept."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 
 
@@ -67,8 +88,13 @@ class AutoSchema(openapi.AutoSchema):
             elif parameter["in"] == "query" and _is_free_text(schema):
                 # A named query value is never empty (core.filters.check_query_values).
                 schema.update(minLength=1, pattern=TEXT_PATTERN)
+        if self._honours_idempotency_key():
+            operation.setdefault("parameters", []).append(copy.deepcopy(IDEMPOTENCY_PARAMETER))
         self._add_error_responses(operation)
         return operation
+
+    def _honours_idempotency_key(self) -> bool:
+        return self.method == "POST" and getattr(self.view, "idempotency_keys", True)
 
     def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
         body: dict[str, Any] | None = super()._get_request_body(direction)
@@ -101,6 +127,8 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("409")
         if operation.get("requestBody"):
             statuses.append("415")
+        if self._honours_idempotency_key():
+            statuses.append("422")
         if self.view.get_throttles():
             statuses.append("429")
         statuses.append("503")

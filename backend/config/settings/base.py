@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -267,6 +268,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.KeyScopeAllowsWrite",
         "core.permissions.ValidPathIds",
+        # Last: claims an Idempotency-Key, or answers with the response kept for it.
+        "core.idempotency.IdempotencyKeyPermission",
     ],
     # The API reads JSON; only the operations that take a file add multipart.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
