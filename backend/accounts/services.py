@@ -190,12 +190,12 @@ def person_invite(
 
     _require_write(actor)
     organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
-    full_name = normalise_name(full_name)
+    full_name, job_title = normalise_name(full_name), normalise_name(job_title)
     if not full_name:
         raise HearthError("Enter the person's name.", fields={"full_name": ["Enter a name."]})
     user, created = User.objects.get_or_create(
         email=User.objects.normalize_email(email).lower(),
-        defaults={"full_name": full_name, "job_title": normalise_name(job_title)},
+        defaults={"full_name": full_name, "job_title": job_title},
     )
     if created:
         user.set_unusable_password()
@@ -207,7 +207,7 @@ def person_invite(
         role=role,
         team_id=team_id,
         invited_full_name=full_name,
-        invited_job_title=normalise_name(job_title),
+        invited_job_title=job_title,
         accepts_with_password=created,
     )
     if created:

@@ -4,6 +4,7 @@ docs/content-format.md. Parsing is pure; publishing lives in services."""
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,20 @@ def _yaml_error(error: yaml.YAMLError, where: str) -> ContentError:
             f"{where}, line {mark.line + 1}: front matter is not valid YAML ({problem})"
         )
     return ContentError(f"{where}: front matter is not valid YAML ({problem})")
+
+
+def parse_every[Parsed](paths: Iterable[Path], parse: Callable[[Path], Parsed]) -> list[Parsed]:
+    """Parse every file before anything is imported; if any is bad, raise one ContentError
+    listing every bad file (so an import is all or nothing, and says all that is wrong)."""
+    parsed, errors = [], []
+    for path in paths:
+        try:
+            parsed.append(parse(path))
+        except ContentError as error:
+            errors.append(str(error))
+    if errors:
+        raise ContentError("\n".join(errors))
+    return parsed
 
 
 def refuse_control_characters(text: str, where: str) -> None:

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from competencies.framework_file import parse_framework_file
 from competencies.services import framework_publish
 from core.errors import HearthError
-from training.content import ContentError
+from training.content import ContentError, parse_every
 
 STARTER_FRAMEWORKS = Path(settings.BASE_DIR) / "content" / "frameworks"
 
@@ -28,14 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(p) for p in options["paths"]] or sorted(STARTER_FRAMEWORKS.glob("*.yaml"))
-        frameworks, errors = [], []
-        for path in paths:
-            try:
-                frameworks.append(parse_framework_file(path))
-            except ContentError as error:
-                errors.append(str(error))
-        if errors:
-            raise CommandError("Nothing was imported.\n" + "\n".join(errors))
+        try:
+            frameworks = parse_every(paths, parse_framework_file)
+        except ContentError as error:
+            raise CommandError(f"Nothing was imported.\n{error}") from error
         with transaction.atomic():
             for path, data in zip(paths, frameworks, strict=True):
                 try:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 
 from accounts.models import Organisation
-from training.content import ContentError, parse_module_file
+from training.content import ContentError, parse_every, parse_module_file
 from training.services import module_publish
 
 STARTER_MODULES = Path(settings.BASE_DIR) / "content" / "modules"
@@ -48,14 +48,10 @@ class Command(BaseCommand):
             if organisation is None:
                 raise CommandError(f"No organisation with slug {options['organisation']!r}.")
         files = module_files(options["paths"])
-        specs, errors = [], []
-        for path in files:
-            try:
-                specs.append(parse_module_file(path))
-            except ContentError as error:
-                errors.append(str(error))
-        if errors:
-            raise CommandError("Nothing was imported.\n" + "\n".join(errors))
+        try:
+            specs = parse_every(files, parse_module_file)
+        except ContentError as error:
+            raise CommandError(f"Nothing was imported.\n{error}") from error
         # All or nothing: a failure part-way leaves no module half-published.
         with transaction.atomic():
             for path, spec in zip(files, specs, strict=True):
