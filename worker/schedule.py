@@ -2,9 +2,21 @@
 once, sends nothing twice (the reminder log's unique key decides) and deletes nothing
 more."""
 
+import os
+
 from celery.schedules import crontab
 
+# The relay's interval: the setting of the same name (config.settings.base) reads the same
+# variable; the worker cannot import the settings package while it is being configured.
+RELAY_INTERVAL = float(os.environ.get("HEARTH_JOB_RELAY_INTERVAL") or 60)
+
 BEAT_SCHEDULE = {
+    "relay-jobs": {
+        "task": "core.tasks.relay_jobs",
+        "schedule": RELAY_INTERVAL,
+        # A relay that could not start in time is replaced by the next, not queued behind it.
+        "options": {"expires": RELAY_INTERVAL},
+    },
     "daily-reminders": {
         "task": "notifications.tasks.run_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -24,5 +36,9 @@ BEAT_SCHEDULE = {
     "daily-idempotency-key-purge": {
         "task": "core.tasks.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=20),
+    },
+    "daily-finished-job-purge": {
+        "task": "core.tasks.purge_finished_jobs",
+        "schedule": crontab(hour=3, minute=25),
     },
 }

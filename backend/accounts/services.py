@@ -211,9 +211,19 @@ def person_invite(
         accepts_with_password=created,
     )
     if created:
-        enqueue_on_commit(send_invitation, user.pk)
+        enqueue_on_commit(
+            send_invitation,
+            user.pk,
+            organisation_id=organisation_id,
+            description=f"Invitation to {full_name} <{user.email}>",
+        )
     else:
-        enqueue_on_commit(send_membership_notice, membership.pk)
+        enqueue_on_commit(
+            send_membership_notice,
+            membership.pk,
+            organisation_id=organisation_id,
+            description=f"Notice to {full_name} <{user.email}> of their new role",
+        )
     return membership
 
 

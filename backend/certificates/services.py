@@ -24,7 +24,6 @@ from accounts.selectors import Actor
 from certificates.identifiers import new_certificate_number, new_verification_code
 from certificates.models import (
     Certificate,
-    CertificateIssueFailure,
     CertificateStatus,
     certificate_pdf_path,
 )
@@ -52,11 +51,25 @@ def certificate_create_for_completion(*, enrolment: Enrolment) -> Certificate:
     the error is logged and `retry_failed_certificates` finds certificates left without
     a PDF.
     """
+    certificate = certificate_get_or_create(enrolment=enrolment)
+    _issue_after_commit(
+        enrolment.pk, enrolment.organisation_id, certificate.learner_name, certificate.module_title
+    )
+    return certificate
+
+
+def _issue_after_commit(
+    enrolment_id: int, organisation_id: int | None, learner_name: str, module_title: str
+) -> None:
+    """Ask for the enrolment's issue job (core.jobs: recorded now, sent after commit)."""
     from certificates.tasks import issue_certificate
 
-    certificate = certificate_get_or_create(enrolment=enrolment)
-    enqueue_on_commit(issue_certificate, enrolment.pk)
-    return certificate
+    enqueue_on_commit(
+        issue_certificate,
+        enrolment_id,
+        organisation_id=organisation_id,
+        description=f"Certificate for {learner_name}: {module_title}",
+    )
 
 
 # --- issuing: row, PDF, email -------------------------------------------------------------
@@ -142,7 +155,6 @@ def _lock_current(enrolment_id: int) -> Certificate | None:
     )
 
 
-@transaction.atomic
 def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None:
     """Under the current certificate's row lock, in one transaction: render and store its
     PDF if it has none, and claim its "certificate ready" email if not yet sent. Returns
@@ -151,9 +163,25 @@ def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None
 
     The file is stored before the row says so, and both before the commit, so the
     database says "stored" only once it is. A job running at the same time waits on the
-    lock and then finds everything done. A job killed mid-render rolls back: at worst it
-    leaves a file at the certificate's file name, which the next run replaces.
+    lock and then finds everything done. If the transaction fails (the database went away
+    before the commit), the file this call stored is deleted again: no orphan. A job
+    killed mid-render can leave only a file at the certificate's own name, which the
+    relay's rerun replaces.
     """
+    stored: list[str] = []
+    try:
+        return _prepare_locked(enrolment_id, stored)
+    except BaseException:
+        for name in stored:
+            try:
+                Certificate.pdf.field.storage.delete(name)
+            except OSError:
+                logger.exception("could not delete %s after a failed issue", name)
+        raise
+
+
+@transaction.atomic
+def _prepare_locked(enrolment_id: int, stored: list[str]) -> tuple[Certificate, bool] | None:
     certificate = _lock_current(enrolment_id)
     if certificate is None:
         return None
@@ -161,6 +189,7 @@ def certificate_prepare(*, enrolment_id: int) -> tuple[Certificate, bool] | None
     if not certificate.pdf:
         certificate.pdf.name = certificate_pdf_path(certificate, "")
         _pdf_render_and_store(certificate)
+        stored.append(certificate.pdf.name)
         changed["pdf"] = certificate.pdf.name
     # Under the row lock this check-then-set is a claim: no other job reads the row until
     # this transaction commits with email_sent_at set.
@@ -248,61 +277,23 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
     return certificate
 
 
-# --- failures that exhausted their retries --------------------------------------------------
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:REASON_MAX_LENGTH]
-
-
-@transaction.atomic
-def certificate_issue_failed(*, enrolment_id: int, error: BaseException) -> None:
-    """Record that an enrolment's issue job gave up, so org admins see it and can run it
-    again; it stays open until the enrolment's certificate is issued."""
-    enrolment = Enrolment.objects.filter(pk=enrolment_id).first()
-    if enrolment is None:
-        return
-    failure, created = CertificateIssueFailure.objects.select_for_update().get_or_create(
-        enrolment=enrolment,
-        defaults={
-            "learner_id": enrolment.learner_id,
-            "organisation_id": enrolment.organisation_id,
-            "error": _describe(error),
-        },
-    )
-    if not created:
-        failure.error = _describe(error)
-        failure.failures += 1
-        failure.failed_at = timezone.now()
-        failure.save(update_fields=["error", "failures", "failed_at"])
-    logger.error("certificate for enrolment %s not issued: %s", enrolment_id, _describe(error))
-
-
-@transaction.atomic
-def certificate_issue_retry(*, actor: Actor, failure: CertificateIssueFailure) -> None:
-    """An org admin (or a read-write key) runs a failed issue job again."""
-    from certificates.tasks import issue_certificate
-
-    if not actor.is_org_admin:
-        raise HearthError("Only an organisation admin can do this.", code="forbidden", status=403)
-    if not actor.can_write:
-        raise HearthError("This API key is read-only.", code="read_only", status=403)
-    failure.retried_at = timezone.now()
-    failure.save(update_fields=["retried_at"])
-    enqueue_on_commit(issue_certificate, failure.enrolment_id)
+# --- issuing again by hand ----------------------------------------------------------------
 
 
 @transaction.atomic
 def certificate_issues_retry(*, enrolment_ids: list[int]) -> None:
-    """Run the issue job again for these enrolments (the retry command's step): their open
-    failures are marked as retried, and the jobs are enqueued after commit."""
-    from certificates.tasks import issue_certificate
-
-    CertificateIssueFailure.objects.filter(enrolment_id__in=enrolment_ids).update(
-        retried_at=timezone.now()
+    """Ask again for these enrolments' issue jobs (the retry command's step): each is due
+    at once, retrying again if it had stopped, and sent after commit."""
+    enrolments = Enrolment.objects.filter(pk__in=enrolment_ids).select_related(
+        "learner", "version"
     )
-    for enrolment_id in enrolment_ids:
-        enqueue_on_commit(issue_certificate, enrolment_id)
+    for enrolment in enrolments:
+        _issue_after_commit(
+            enrolment.pk,
+            enrolment.organisation_id,
+            enrolment.learner.full_name,
+            enrolment.version.title,
+        )
 
 
 # --- revoking and reissuing (org admins) ---------------------------------------------------
@@ -359,8 +350,6 @@ def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) 
     and code with the learner's and organisation's names as they are now, the same
     achievement (module, version, competencies, completion date). The old one is
     superseded; its /verify/ page says so. The new PDF and email follow after commit."""
-    from certificates.tasks import issue_certificate
-
     _require_issuer_admin(actor, certificate)
     cleaned = _clean_reason(reason)
     old = (
@@ -404,6 +393,6 @@ def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) 
         break
     else:
         raise IntegrityError("could not draw a free certificate number")
-    enqueue_on_commit(issue_certificate, new.enrolment_id)
+    _issue_after_commit(new.enrolment_id, new.organisation_id, new.learner_name, new.module_title)
     logger.info("certificate %s reissued as %s by user %s", old.number, new.number, actor.user_id)
     return new

@@ -104,7 +104,12 @@ def indicator_report_request(
     report.save(update_fields=["status", "requested_at", "requested_by", "error"])
     from reporting.tasks import build_indicator_report
 
-    enqueue_on_commit(build_indicator_report, report.pk)
+    enqueue_on_commit(
+        build_indicator_report,
+        report.pk,
+        organisation_id=report.organisation_id,
+        description=f"Indicator report for {report.quarter}",
+    )
     return report, True
 
 
@@ -144,9 +149,9 @@ def indicator_report_build(*, report_id: int) -> IndicatorReport | None:
     return report
 
 
-def indicator_report_failed(*, report_id: int, error: BaseException) -> None:
+def indicator_report_failed(*, report_id: int, error: str) -> None:
     """A build gave up (retries exhausted, or a permanent error): say so on the row."""
-    message = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+    message = error[:ERROR_MAX_LENGTH]
     IndicatorReport.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
         status=ReportStatus.FAILED, error=message
     )

@@ -1,43 +1,33 @@
-"""Celery tasks for reporting: take ids, call one service, own the retry policy.
+"""Celery tasks for reporting: take ids, call one service; core.jobs.JobTask reports back
+to the job's record and owns retrying (ADR 0016).
 
 `build_indicator_report` is idempotent (services.indicator_report_build), which makes late
-acknowledgement safe: a job redelivered after a crash finishes the work or finds it done.
-Its time limits and longest retry countdown stay far below the Redis visibility timeout.
+acknowledgement and the relay's resending safe: a job delivered again after a crash
+finishes the work or finds it done. Its time limits stay far below the Redis visibility
+timeout.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
-from celery import Task, shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from core.jobs import JobTask
 from reporting import services
 
-# Worth another try: the database, storage or the machine hiccuped. Anything else (a
-# refused asset, a bug) fails at once and is recorded on the report.
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError, SoftTimeLimitExceeded)
 
+class BuildIndicatorReportTask(JobTask):
+    """Says on the report's row when its build stopped retrying."""
 
-class BuildIndicatorReportTask(Task):
-    """Records a build that failed for good on its report row."""
-
-    def on_failure(
-        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
-    ) -> None:
-        report_id = kwargs.get("report_id", args[0] if args else None)
-        if report_id is not None:
-            services.indicator_report_failed(report_id=int(report_id), error=exc)
+    def on_gave_up(self, args: Sequence[Any], error: str) -> None:
+        services.indicator_report_failed(report_id=int(args[0]), error=error)
 
 
 @shared_task(
     base=BuildIndicatorReportTask,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    max_retries=5,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    retry_jitter=True,
     soft_time_limit=120,
     time_limit=150,
 )

@@ -250,6 +250,18 @@ CELERY_VISIBILITY_TIMEOUT = env_int(
     "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + CELERY_RETRY_COUNTDOWN_MAX + 120
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Background jobs are recorded in the database and sent by a relay every
+# HEARTH_JOB_RELAY_INTERVAL seconds (ADR 0016). A sent job unheard of for HEARTH_JOB_LEASE
+# seconds was lost (after Redis's own redelivery of a killed worker's job) and is sent
+# again. A failed attempt is retried after HEARTH_JOB_RETRY_BASE seconds, doubling to
+# HEARTH_JOB_RETRY_MAX, HEARTH_JOB_MAX_ATTEMPTS times in all (about seven and a half hours
+# with the defaults), then an org admin's retry button takes over.
+HEARTH_JOB_RELAY_INTERVAL = env_int("HEARTH_JOB_RELAY_INTERVAL", 60)
+HEARTH_JOB_LEASE = env_int("HEARTH_JOB_LEASE", CELERY_VISIBILITY_TIMEOUT + HEARTH_JOB_RELAY_INTERVAL)
+HEARTH_JOB_RETRY_BASE = env_int("HEARTH_JOB_RETRY_BASE", 30)
+HEARTH_JOB_RETRY_MAX = env_int("HEARTH_JOB_RETRY_MAX", 1800)
+HEARTH_JOB_MAX_ATTEMPTS = env_int("HEARTH_JOB_MAX_ATTEMPTS", 20)
+HEARTH_JOB_KEEP_DAYS = env_int("HEARTH_JOB_KEEP_DAYS", 30)
 # A request that enqueues a job must not hang on a broker that is down (core/jobs.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
