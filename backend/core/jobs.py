@@ -227,7 +227,12 @@ def job_failed(
     key = job_key(task_name, args)
     job = Job.objects.select_for_update().filter(key=key, done_at__isnull=True).first()
     if job is None:
+        # Sent without a job (by hand, or before jobs were recorded): open one, asked for
+        # when it first failed.
         job = job_request(task_name, args, organisation_id=None)
+        if failures:
+            job.requested_at = datetime.datetime.fromisoformat(failures[0][0])
+            job.save(update_fields=["requested_at"])
     if not failures:
         return job
     job.attempts += len(failures)

@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, User
-from core.jobs import enqueue
+from core.jobs import JobTask, enqueue_on_commit
+from core.models import Job, JobState
 from core.unavailable import UNAVAILABLE_MESSAGE
 from tests.conftest import World
 from tests.support.postgres import own_cluster
@@ -263,7 +266,10 @@ def test_an_invitation_saved_while_the_broker_is_down_answers_201_and_stays_pend
     person = User.objects.get(email="pat.newcomer@example.org")
     assert person.invitation_sent_at is None
     assert Membership.including_pending.filter(user=person, organisation=world.org_y).count() == 1
-    assert "could not enqueue accounts.tasks.send_invitation" in caplog.text
+    assert "could not send job accounts.tasks.send_invitation" in caplog.text
+    [job] = Job.objects.filter(task="accounts.tasks.send_invitation", args=[person.pk])
+    assert job.state == JobState.PENDING and job.organisation_id == world.org_y.pk
+    assert job.due_at <= timezone.now()  # the relay sends it once the broker is back
     assert again.status_code == 409
     assert again.json()["error"]["message"] == "This person already holds that role there."
 
@@ -271,21 +277,29 @@ def test_an_invitation_saved_while_the_broker_is_down_answers_201_and_stays_pend
 # --- the one enqueue rule ------------------------------------------------------------------
 
 
-class RefusingTask:
-    name = "tests.refusing"
+@shared_task(base=JobTask, name="tests.refused_by_the_broker")
+def refused_by_the_broker(number: int) -> None:
+    """Never runs: the broker refuses it."""
 
-    def apply_async(self, **kwargs: object) -> None:
+
+@pytest.mark.django_db
+def test_a_job_that_cannot_be_sent_is_logged_not_raised_and_stays_due(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError("broker down")
 
-
-def test_a_job_that_cannot_be_enqueued_is_logged_not_raised(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+    monkeypatch.setattr(refused_by_the_broker, "apply_async", refuse)
     with caplog.at_level(logging.ERROR, logger="core.jobs"):
-        assert enqueue(RefusingTask(), 7) is False
+        with django_capture_on_commit_callbacks(execute=True):
+            job = enqueue_on_commit(refused_by_the_broker, 7)
 
     [record] = caplog.records
     assert record.getMessage() == (
-        "could not enqueue tests.refusing(7,); the change is saved and its work stays pending"
+        "could not send job tests.refused_by_the_broker:[7]; it stays due for the relay"
     )
     assert record.exc_info is not None and record.exc_info[0] is ConnectionRefusedError
+    job.refresh_from_db()
+    assert job.state == JobState.PENDING and job.due_at <= timezone.now()
