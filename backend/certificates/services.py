@@ -284,9 +284,7 @@ def certificate_issue(*, enrolment_id: int) -> Certificate | None:
 def certificate_issues_retry(*, enrolment_ids: list[int]) -> None:
     """Ask again for these enrolments' issue jobs (the retry command's step): each is due
     at once, retrying again if it had stopped, and sent after commit."""
-    enrolments = Enrolment.objects.filter(pk__in=enrolment_ids).select_related(
-        "learner", "version"
-    )
+    enrolments = Enrolment.objects.filter(pk__in=enrolment_ids).select_related("learner", "version")
     for enrolment in enrolments:
         _issue_after_commit(
             enrolment.pk,

@@ -61,8 +61,8 @@ class Job(models.Model):
     description = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What the work is, for the admins who see it (\"Certificate for Amira "
-        "Khan: Home hazards\"), as it was when asked for.",
+        help_text='What the work is, for the admins who see it ("Certificate for Amira '
+        'Khan: Home hazards"), as it was when asked for.',
     )
     requested_at = models.DateTimeField(
         default=timezone.now, help_text="When it was last asked for (a repeat moves it on)."
@@ -118,4 +118,3 @@ class Job(models.Model):
         if self.attempts:
             return JobState.RETRYING
         return JobState.PENDING
-

@@ -74,10 +74,13 @@ def test_work_asked_for_is_recorded_then_run_after_commit_and_marked_done(
 
 
 def test_a_rolled_back_change_asks_for_nothing(run_on_commit: Any) -> None:
-    with run_on_commit(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            enqueue_on_commit(scripted, 7)
-            raise RuntimeError("the change failed")
+    with (
+        run_on_commit(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue_on_commit(scripted, 7)
+        raise RuntimeError("the change failed")
 
     assert callbacks == [] and RUNS == [] and not Job.objects.exists()
 

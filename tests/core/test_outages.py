@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
 from django.test import Client, override_settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, User
@@ -292,9 +292,11 @@ def test_a_job_that_cannot_be_sent_is_logged_not_raised_and_stays_due(
         raise ConnectionRefusedError("broker down")
 
     monkeypatch.setattr(refused_by_the_broker, "apply_async", refuse)
-    with caplog.at_level(logging.ERROR, logger="core.jobs"):
-        with django_capture_on_commit_callbacks(execute=True):
-            job = enqueue_on_commit(refused_by_the_broker, 7)
+    with (
+        caplog.at_level(logging.ERROR, logger="core.jobs"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = enqueue_on_commit(refused_by_the_broker, 7)
 
     [record] = caplog.records
     assert record.getMessage() == (
