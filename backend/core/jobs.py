@@ -24,6 +24,7 @@ import datetime
 import json
 import logging
 import random
+import time
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any, ClassVar
@@ -166,31 +167,40 @@ def jobs_due(*, now: datetime.datetime) -> list[Job]:
 
 
 def jobs_relay(*, now: datetime.datetime | None = None) -> int:
-    """Send every job that is due (the scheduled relay; safe to run twice or at once).
+    """Send every job that is due (the scheduled relay; safe to run twice or at once), a
+    batch at a time for at most half the relay's interval (the next run goes on).
 
     A job sent and neither done nor failed by the end of its lease was lost on the way
     (a broker restarted without its data, a worker killed): that counts as a failed
     attempt, so an admin sees it, and it is sent again."""
-    now = now or timezone.now()
-    due = jobs_due(now=now)
+    deadline = time.monotonic() + settings.HEARTH_JOB_RELAY_INTERVAL / 2
+    sent = 0
+    while True:
+        due = jobs_due(now=now or timezone.now())
+        _count_lost(due)
+        sent_now = jobs_send(due)
+        sent += sent_now
+        if due:
+            logger.info("relay: sent %d of %d due jobs", sent_now, len(due))
+        if len(due) < RELAY_BATCH or sent_now < len(due) or time.monotonic() > deadline:
+            return sent
+
+
+def _count_lost(due: list[Job]) -> None:
+    """Record a failed attempt for each of these jobs that was sent and not heard of."""
     lost = [
         job.pk
         for job in due
         if job.sent_at is not None and (job.failed_at is None or job.failed_at < job.sent_at)
     ]
     if lost:
-        seconds = settings.HEARTH_JOB_LEASE
         Job.objects.filter(pk__in=lost).update(
             attempts=F("attempts") + 1,
-            failed_at=now,
-            last_error=f"No word from a worker within {seconds} s of sending it "
-            "(the broker or the worker was lost); sent again.",
+            failed_at=timezone.now(),
+            last_error=f"No word from a worker within {settings.HEARTH_JOB_LEASE} s of "
+            "sending it (the broker or the worker was lost); sent again.",
         )
         logger.warning("relay: %d jobs were lost on the way; sending them again", len(lost))
-    sent = jobs_send(due)
-    if due:
-        logger.info("relay: sent %d of %d due jobs", sent, len(due))
-    return sent
 
 
 # --- retrying by hand ---------------------------------------------------------------------

@@ -253,3 +253,16 @@ def test_finished_jobs_are_forgotten_later_when_they_had_failed(settings: Settin
         kept_failed.pk,
         still_open.pk,
     }
+
+
+def test_the_relay_sends_batch_after_batch_in_one_run(
+    run_on_commit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "RELAY_BATCH", 2)
+    with run_on_commit(execute=False):  # asked for, never sent (the broker was down)
+        for number in range(5):
+            enqueue_on_commit(scripted, number)
+
+    assert jobs_relay() == 5
+    assert sorted(RUNS) == [0, 1, 2, 3, 4]
+    assert not Job.objects.filter(done_at__isnull=True).exists()
