@@ -1,14 +1,11 @@
 """Start a real `celery -A worker beat` process: the schedule in worker/schedule.py, sending
 to a test's queue on its broker, with its state file in a folder of the test's own."""
 
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.worker import ROOT, WorkerProcess, wait_for, worker_environment
+from tests.support.worker import WorkerProcess, celery_process
 
 
 @contextmanager
@@ -20,28 +17,15 @@ def celery_beat(
     `directory`, where it also keeps its schedule and pid files. Stopped (SIGTERM)
     afterwards unless already killed. (A WorkerProcess: its log and kill serve beat too.)"""
     directory.mkdir(parents=True, exist_ok=True)
-    log_path = directory / "beat.log"
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "worker", "beat", "-l", "INFO"),
-                *("--schedule", str(directory / "celerybeat-schedule")),
-                *("--pidfile", str(directory / "celerybeat.pid")),
-            ],
-            cwd=ROOT,
-            env=worker_environment(queue, extra_env),
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    beat = WorkerProcess(queue=queue, process=process, log_path=log_path)
-    try:
-        wait_for(lambda: "beat: Starting..." in beat.log(), what="beat to start", worker=beat)
+    arguments = [
+        *("beat", "-l", "INFO", "--schedule", str(directory / "celerybeat-schedule")),
+        *("--pidfile", str(directory / "celerybeat.pid")),
+    ]
+    with celery_process(
+        arguments,
+        queue=queue,
+        log_path=directory / "beat.log",
+        extra_env=extra_env,
+        ready="beat: Starting...",
+    ) as beat:
         yield beat
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
