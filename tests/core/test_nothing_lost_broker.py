@@ -20,7 +20,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -161,17 +161,16 @@ def job_of(task: Task, *args: object) -> Job:
     return Job.objects.get(key=job_key(task.name, args))
 
 
-def all_done(count: int) -> Callable[[], bool]:
-    return lambda: Job.objects.filter(done_at__isnull=False).count() == count
-
-
 def relays_run(log: str) -> int:
     return len(re.findall(r"Task core\.tasks\.relay_jobs\[[0-9a-f-]+\] succeeded", log))
 
 
-def settle(worker: WorkerProcess) -> None:
-    """Let the worker run two more relays: any copy of a job still queued ahead of them
-    (the queue is first in, first out) has run by then, so a duplicate would show."""
+def wait_until_done(worker: WorkerProcess, *, jobs: int, limit: float) -> None:
+    """Wait until all `jobs` jobs are done, then for the worker to run two more relays: any
+    copy of a job still queued ahead of them (the queue is first in, first out) has run by
+    then, so a duplicate would show."""
+    done = Job.objects.filter(done_at__isnull=False)
+    wait_for(lambda: done.count() == jobs, what="every job to be done", worker=worker, limit=limit)
     seen = relays_run(worker.log())
     wait_for(
         lambda: relays_run(worker.log()) >= seen + 2,
@@ -245,15 +244,13 @@ def test_jobs_asked_for_while_the_broker_is_stopped_run_once_it_is_back(
         assert inbox.to(invited.email) == []
 
         broker.start()  # and nothing else: no command, no retry by hand
-        wait_for(
-            all_done(4),
-            what="every job to be done",
-            worker=worker,
+        wait_until_done(
+            worker,
+            jobs=4,
             limit=RECONNECT_ALLOWANCE
             + 3 * RELAY_INTERVAL
             + 4 * (RENDER_DELAY + RENDER_ALLOWANCE) / CONCURRENCY,
         )
-        settle(worker)
 
     assert_each_once([running, *later], [invited], inbox, media)
     # The broker refusing a job is not a failed attempt: nothing ran and failed.
@@ -296,13 +293,7 @@ def test_jobs_queued_when_the_broker_restarts_without_its_data_are_sent_again(
     with worker_on(
         queue, tmp_path / "worker.log", concurrency=CONCURRENCY, extra_env=extra
     ) as worker:
-        wait_for(
-            all_done(3),
-            what="every job to be done",
-            worker=worker,
-            limit=LEASE + 3 * RELAY_INTERVAL + 3 * RENDER_ALLOWANCE,
-        )
-        settle(worker)
+        wait_until_done(worker, jobs=3, limit=LEASE + 3 * RELAY_INTERVAL + 3 * RENDER_ALLOWANCE)
 
     assert_each_once(enrolments, [invited], inbox, media)
     # Each shows what happened to it: one attempt lost on the way, then done.
@@ -382,14 +373,12 @@ def test_a_prefork_worker_killed_mid_batch_and_replaced_finishes_every_job_once(
     with worker_on(
         queue, tmp_path / "second.log", concurrency=CONCURRENCY, extra_env=extra
     ) as second:
-        wait_for(
-            all_done(BATCH),
-            what="every job to be done",
-            worker=second,
+        wait_until_done(
+            second,
+            jobs=BATCH,
             limit=BATCH_LEASE
             + 2 * RELAY_INTERVAL
             + (BATCH - emailed) * (RENDER_DELAY + RENDER_ALLOWANCE) / CONCURRENCY,
         )
-        settle(second)
 
     assert_each_once(enrolments, [], inbox, media)
