@@ -152,7 +152,11 @@ def jobs_send(jobs: Iterable[Job]) -> int:
             )
         except Exception:
             logger.exception("could not send job %s; it stays due for the relay", job.key)
-            Job.objects.filter(pk=job.pk, done_at__isnull=True).update(due_at=timezone.now())
+            # Not sent after all: its last sending stays what it was, so the relay does not
+            # take the broker's refusal for a job lost on the way (a failed attempt).
+            Job.objects.filter(pk=job.pk, done_at__isnull=True).update(
+                due_at=timezone.now(), sent_at=job.sent_at
+            )
             break
         sent += 1
     return sent

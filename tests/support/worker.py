@@ -88,22 +88,46 @@ def worker_on(
     pool = (
         ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency > 1 else ["--pool=solo"]
     )
+    arguments = [
+        *("worker", *pool, "-Q", queue),
+        *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
+        *("-n", f"{queue}-{log_path.stem}@%h"),
+    ]
+    try:
+        with celery_process(
+            arguments, queue=queue, log_path=log_path, extra_env=extra_env, ready="ready."
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+
+
+@contextmanager
+def celery_process(
+    arguments: list[str],
+    *,
+    queue: str,
+    log_path: Path,
+    extra_env: dict[str, str] | None,
+    ready: str,
+) -> Iterator[WorkerProcess]:
+    """`celery -A worker <arguments>` (a worker, or beat) in a worker's environment for
+    `queue`, logging to `log_path`; yielded once its log says `ready`, stopped (SIGTERM)
+    afterwards unless already killed."""
     with log_path.open("ab") as log_file:
         process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "worker", "worker", *pool, "-Q", queue),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
-                *("-n", f"{queue}-{log_path.stem}@%h"),
-            ],
+            [sys.executable, "-m", "celery", "-A", "worker", *arguments],
             cwd=ROOT,
             env=worker_environment(queue, extra_env),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    worker = WorkerProcess(queue=queue, process=process, log_path=log_path)
+    celery = WorkerProcess(queue=queue, process=process, log_path=log_path)
     try:
-        wait_for(lambda: "ready." in worker.log(), what="the worker to start", worker=worker)
-        yield worker
+        wait_for(
+            lambda: ready in celery.log(), what=f"celery {arguments[0]} to start", worker=celery
+        )
+        yield celery
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -112,7 +136,6 @@ def worker_on(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
 def wait_for(

@@ -232,6 +232,11 @@ CACHES = {
 
 # Celery: with no broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+# kombu's Redis transport with one fix, so a worker survives Redis going away while it runs
+# a job (worker/transport.py; banners and logs name it where they said redis://).
+CELERY_BROKER_TRANSPORT = (
+    "worker.transport:Transport" if CELERY_BROKER_URL.startswith("redis://") else None
+)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
