@@ -118,9 +118,7 @@ def enqueue_on_commit(
     commits (nothing if it rolls back). A broker that cannot take it never turns the
     committed change into an error: the relay sends it later. `organisation_id` says
     whose admins see it if it fails, `description` what it is."""
-    job = job_request(
-        task.name, args, organisation_id=organisation_id, description=description
-    )
+    job = job_request(task.name, args, organisation_id=organisation_id, description=description)
     transaction.on_commit(partial(_send_after_commit, job.pk))
     return job
 
@@ -161,8 +159,9 @@ def jobs_send(jobs: Iterable[Job]) -> int:
 
 def jobs_due(*, now: datetime.datetime) -> list[Job]:
     return list(
-        Job.objects.filter(done_at__isnull=True, gave_up_at__isnull=True, due_at__lte=now)
-        .order_by("due_at")[:RELAY_BATCH]
+        Job.objects.filter(done_at__isnull=True, gave_up_at__isnull=True, due_at__lte=now).order_by(
+            "due_at"
+        )[:RELAY_BATCH]
     )
 
 
@@ -231,7 +230,8 @@ def job_failed(
     if not failures:
         return job
     job.attempts += len(failures)
-    job.failed_at, job.last_error = datetime.datetime.fromisoformat(failures[-1][0]), failures[-1][1]
+    failed_at, job.last_error = failures[-1]
+    job.failed_at = datetime.datetime.fromisoformat(failed_at)
     now = timezone.now()
     if permanent or job.attempts >= settings.HEARTH_JOB_MAX_ATTEMPTS:
         job.gave_up_at = now
@@ -256,12 +256,17 @@ class JobTask(Task[Any, Any]):
         InterfaceError,
         SoftTimeLimitExceeded,
     )
+    # Celery checks a message's arguments against the task's own signature before it
+    # sends it, and would refuse the retry that carries the failures (a keyword the task
+    # does not take: __call__ takes it off), dropping the message. Arguments that do not
+    # fit the task fail in the worker instead, recorded like any other error.
+    typing = False
 
     def on_gave_up(self, args: Sequence[Any], error: str) -> None:
         """Override to mark the task's own record failed for good."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        carried: list[tuple[str, str]] = [tuple(f) for f in kwargs.pop(CARRIED, [])]  # type: ignore[misc]
+        carried: list[tuple[str, str]] = [tuple(f) for f in kwargs.pop(CARRIED, [])]
         key = job_key(self.name, args)
         started_at = timezone.now()
         try:
@@ -309,7 +314,7 @@ class JobTask(Task[Any, Any]):
                 settings.CELERY_RETRY_COUNTDOWN_MAX, retry_delay(len(failures)).total_seconds()
             )
             raise self.retry(
-                args=args, kwargs={CARRIED: failures}, countdown=countdown, max_retries=None
+                args=tuple(args), kwargs={CARRIED: failures}, countdown=countdown, max_retries=None
             ) from None
 
 
