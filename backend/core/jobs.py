@@ -261,6 +261,9 @@ class JobTask(Task[Any, Any]):
     # does not take: __call__ takes it off), dropping the message. Arguments that do not
     # fit the task fail in the worker instead, recorded like any other error.
     typing = False
+    # The retry that carries the failures repeats for as long as the database is down
+    # (Celery's default would give up after three, dropping the message and its failures).
+    max_retries = None
 
     def on_gave_up(self, args: Sequence[Any], error: str) -> None:
         """Override to mark the task's own record failed for good."""
@@ -314,7 +317,7 @@ class JobTask(Task[Any, Any]):
                 settings.CELERY_RETRY_COUNTDOWN_MAX, retry_delay(len(failures)).total_seconds()
             )
             raise self.retry(
-                args=tuple(args), kwargs={CARRIED: failures}, countdown=countdown, max_retries=None
+                args=tuple(args), kwargs={CARRIED: failures}, countdown=countdown
             ) from None
 
 
