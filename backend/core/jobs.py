@@ -249,10 +249,8 @@ def job_failed(
     if not failures:
         return job
     job.attempts += len(failures)
-    job.failed_at, job.last_error = (
-        datetime.datetime.fromisoformat(failures[-1][0]),
-        failures[-1][1],
-    )
+    failed_at, job.last_error = failures[-1]
+    job.failed_at = datetime.datetime.fromisoformat(failed_at)
     now = timezone.now()
     if permanent or job.attempts >= settings.HEARTH_JOB_MAX_ATTEMPTS:
         job.gave_up_at = now
@@ -277,6 +275,14 @@ class JobTask(Task[Any, Any]):
         InterfaceError,
         SoftTimeLimitExceeded,
     )
+    # Celery checks a message's arguments against the task's own signature before it
+    # sends it, and would refuse the retry that carries the failures (a keyword the task
+    # does not take: __call__ takes it off), dropping the message. Arguments that do not
+    # fit the task fail in the worker instead, recorded like any other error.
+    typing = False
+    # The retry that carries the failures repeats for as long as the database is down
+    # (Celery's default would give up after three, dropping the message and its failures).
+    max_retries = None
 
     def on_gave_up(self, args: Sequence[Any], error: str) -> None:
         """Override to mark the task's own record failed for good."""
@@ -330,7 +336,7 @@ class JobTask(Task[Any, Any]):
                 settings.CELERY_RETRY_COUNTDOWN_MAX, retry_delay(len(failures)).total_seconds()
             )
             raise self.retry(
-                args=tuple(args), kwargs={CARRIED: failures}, countdown=countdown, max_retries=None
+                args=tuple(args), kwargs={CARRIED: failures}, countdown=countdown
             ) from None
 
 

@@ -41,7 +41,7 @@ from tests.support.beat import celery_beat
 from tests.support.redis_server import RedisServer, own_redis
 from tests.support.smtp import Mailbox, smtp_server
 from tests.support.training import publish_module
-from tests.support.worker import WorkerProcess, wait_for, worker_on
+from tests.support.worker import WorkerProcess, wait_for, worker_environment, worker_on
 from training.models import Enrolment
 from worker.celery import app
 
@@ -84,7 +84,8 @@ def beat(
     """One beat for the module, as in production: it keeps sending the relay through every
     stop and restart of the broker and of the workers."""
     extra = {"CELERY_BROKER_URL": broker.url, "HEARTH_JOB_RELAY_INTERVAL": str(RELAY_INTERVAL)}
-    with celery_beat(tmp_path_factory.mktemp("beat"), queue, extra_env=extra) as process:
+    environment = worker_environment(queue, extra)
+    with celery_beat(environment, tmp_path_factory.mktemp("beat")) as process:
         yield process
 
 

@@ -1,5 +1,6 @@
-"""Start a real `celery -A worker beat` process: the schedule in worker/schedule.py, sending
-to a test's queue on its broker, with its state file in a folder of the test's own."""
+"""Start a real `celery -A worker beat` process: worker/schedule.py's schedule, sent to the
+broker and default queue its environment names (give it its worker's environment, with a
+short HEARTH_JOB_RELAY_INTERVAL)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,13 +10,11 @@ from tests.support.worker import WorkerProcess, celery_process
 
 
 @contextmanager
-def celery_beat(
-    directory: Path, queue: str, *, extra_env: dict[str, str] | None = None
-) -> Iterator[WorkerProcess]:
-    """Beat sending the schedule's tasks to `queue` (the environment a worker on it gets,
-    plus `extra_env`: the broker, HEARTH_JOB_RELAY_INTERVAL), logging to beat.log in
-    `directory`, where it also keeps its schedule and pid files. Stopped (SIGTERM)
-    afterwards unless already killed. (A WorkerProcess: its log and kill serve beat too.)"""
+def celery_beat(environment: dict[str, str], directory: Path) -> Iterator[WorkerProcess]:
+    """Beat with this environment, logging to beat.log in `directory`, where it also keeps
+    its schedule and pid files (not in the repository); yielded once started, stopped
+    (SIGTERM) afterwards unless already killed. (A WorkerProcess: its log and kill serve
+    beat too.)"""
     directory.mkdir(parents=True, exist_ok=True)
     arguments = [
         *("beat", "-l", "INFO", "--schedule", str(directory / "celerybeat-schedule")),
@@ -23,9 +22,8 @@ def celery_beat(
     ]
     with celery_process(
         arguments,
-        queue=queue,
+        environment=environment,
         log_path=directory / "beat.log",
-        extra_env=extra_env,
         ready="beat: Starting...",
     ) as beat:
         yield beat

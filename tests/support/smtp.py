@@ -41,10 +41,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    """Run an SMTP server on 127.0.0.1 for the duration of the block."""
+def smtp_server(port: int | None = None) -> Iterator[tuple[Mailbox, int]]:
+    """Run an SMTP server on 127.0.0.1 for the duration of the block, on a spare port
+    unless given one (a server that comes back where the last one was)."""
     mailbox = Mailbox()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
