@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
                 "training.context_processors.navigation",
                 "competencies.context_processors.navigation",
             ],
@@ -257,7 +258,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 # HEARTH_JOB_RETRY_MAX, HEARTH_JOB_MAX_ATTEMPTS times in all (about seven and a half hours
 # with the defaults), then an org admin's retry button takes over.
 HEARTH_JOB_RELAY_INTERVAL = env_int("HEARTH_JOB_RELAY_INTERVAL", 60)
-HEARTH_JOB_LEASE = env_int("HEARTH_JOB_LEASE", CELERY_VISIBILITY_TIMEOUT + HEARTH_JOB_RELAY_INTERVAL)
+HEARTH_JOB_LEASE = env_int(
+    "HEARTH_JOB_LEASE", CELERY_VISIBILITY_TIMEOUT + HEARTH_JOB_RELAY_INTERVAL
+)
 HEARTH_JOB_RETRY_BASE = env_int("HEARTH_JOB_RETRY_BASE", 30)
 HEARTH_JOB_RETRY_MAX = env_int("HEARTH_JOB_RETRY_MAX", 1800)
 HEARTH_JOB_MAX_ATTEMPTS = env_int("HEARTH_JOB_MAX_ATTEMPTS", 20)
