@@ -6,6 +6,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, Organisation, Role, Sector, Team, User
 from competencies.models import Assessment, Method, Outcome
+from core.jobs import job_key
+from core.models import Job
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -61,3 +63,22 @@ class AssessmentFactory(DjangoModelFactory[Assessment]):
     outcome = Outcome.COMPETENT
     level = 1
     assessed_at = factory.LazyFunction(timezone.now)
+
+
+class JobFactory(DjangoModelFactory[Job]):
+    """A background job as core.jobs records it: an invitation to send, never sent, unless
+    the test says otherwise. Give `attempts` for one that failed (it gets an error and a
+    failure time), `gave_up_at` for one that stopped, `done_at` for one done."""
+
+    class Meta:
+        model = Job
+
+    task = "accounts.tasks.send_invitation"
+    args = factory.Sequence(lambda n: [n + 1])
+    key = factory.LazyAttribute(lambda job: job_key(job.task, job.args))
+    description = factory.Sequence(lambda n: f"Invitation to Person {n} <person{n}@example.org>")
+    attempts = 0
+    last_error = factory.LazyAttribute(
+        lambda job: "SMTPServerDisconnected: Connection unexpectedly closed" if job.attempts else ""
+    )
+    failed_at = factory.LazyAttribute(lambda job: timezone.now() if job.attempts else None)

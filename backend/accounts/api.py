@@ -1,4 +1,5 @@
-"""The accounts API: who am I, organisations, teams, people, memberships, API keys.
+"""The accounts API: who am I, organisations, teams, people, memberships, API keys, and
+the organisation's background jobs that failed (ADR 0016).
 
 Every queryset comes from accounts.selectors, so anything outside the caller's
 scope is a 404; every write goes through accounts.services.
@@ -19,6 +20,7 @@ from accounts import selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import NotFound
 from core.filters import IdFilter
+from core.models import Job, JobState
 
 
 class MeView(APIView):
@@ -248,3 +250,50 @@ class APIKeyViewSet(
             actor=selectors.actor_from_request(request), api_key=self.get_object()
         )
         return Response(serializers.APIKeySerializer(api_key).data)
+
+
+# The states a job that failed at least once can be in (it is never merely pending).
+JOB_STATES_LISTED = [
+    (state.value, state.label) for state in (JobState.RETRYING, JobState.GAVE_UP, JobState.DONE)
+]
+
+
+class JobFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=JOB_STATES_LISTED, method="filter_state")
+
+    class Meta:
+        model = Job
+        fields = ["state"]
+
+    def filter_state(self, queryset: QuerySet[Job], name: str, value: str) -> QuerySet[Job]:
+        if value == JobState.DONE:
+            return queryset.filter(done_at__isnull=False)
+        if value == JobState.GAVE_UP:
+            return queryset.filter(done_at__isnull=True, gave_up_at__isnull=False)
+        return queryset.filter(done_at__isnull=True, gave_up_at__isnull=True)
+
+
+class JobViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Job],
+):
+    """Background work of the caller's organisations that failed at least once
+    (certificates to issue, invitations and notices to send, reports to build), for org
+    admins and the organisation's keys, newest first. Failed jobs are tried again on
+    their own after a backoff, until too many attempts or an error no retry can fix;
+    retrying by hand tries one again now."""
+
+    serializer_class = serializers.JobSerializer
+    filterset_class = JobFilter
+
+    def get_queryset(self) -> QuerySet[Job]:
+        return selectors.jobs_visible_to(selectors.actor_from_request(self.request))
+
+    @extend_schema(request=None, responses={202: serializers.JobSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def retry(self, request: Request, pk: str) -> Response:
+        """Try the job again now (an admin signed in, or a read-write key): it is due at
+        once, retrying again if it had stopped. 409 if it is already done."""
+        job = services.job_retry(actor=selectors.actor_from_request(request), job=self.get_object())
+        return Response(serializers.JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

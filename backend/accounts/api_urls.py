@@ -11,5 +11,6 @@ router.register("teams", api.TeamViewSet, basename="team")
 router.register("people", api.PersonViewSet, basename="person")
 router.register("memberships", api.MembershipViewSet, basename="membership")
 router.register("api-keys", api.APIKeyViewSet, basename="api-key")
+router.register("jobs", api.JobViewSet, basename="job")
 
 urlpatterns = [path("me/", api.MeView.as_view(), name="me"), *router.urls]

@@ -32,6 +32,7 @@ from accounts.models import (
     User,
 )
 from core.errors import NotFound
+from core.models import Job
 
 
 @dataclass(frozen=True)
@@ -382,6 +383,28 @@ def organisation_get_for_admin(*, actor: Actor, organisation_id: int) -> Organis
     if organisation_id not in actor.admin_organisation_ids:
         raise NotFound("No such organisation.")
     return Organisation.objects.get(pk=organisation_id)
+
+
+def jobs_visible_to(actor: Actor) -> QuerySet[Job]:
+    """Background jobs that failed at least once (retrying, stopped, or done since) for
+    the organisations an org admin administers (or the key's organisation), newest first.
+    Managers, assessors and learners see none. A job that stopped retrying failed first
+    (core.jobs.job_failed counts the attempt before it stops), so `attempts > 0` is the
+    whole rule, and the index `job_failed_by_organisation` serves it."""
+    if not actor.is_org_admin:
+        return Job.objects.none()
+    return Job.objects.filter(
+        attempts__gt=0, organisation_id__in=actor.admin_organisation_ids
+    ).order_by("-requested_at", "-pk")
+
+
+def job_get(*, actor: Actor, job_id: int) -> Job:
+    """A background job in the actor's scope (jobs_visible_to); anything else is not
+    found."""
+    job = jobs_visible_to(actor).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("No such job.")
+    return job
 
 
 def actor_from_request(request: object) -> Actor:

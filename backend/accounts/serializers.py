@@ -1,8 +1,10 @@
-"""API representations of people, organisations, teams, memberships and keys."""
+"""API representations of people, organisations, teams, memberships and keys, and of
+background jobs as their organisation's admins see them."""
 
+import datetime
 from typing import Any
 
-from drf_spectacular.utils import PolymorphicProxySerializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import (
@@ -17,6 +19,7 @@ from accounts.models import (
 )
 from core.api import TextField
 from core.ids import MAX_ID
+from core.models import Job, JobState
 from core.openapi import AlwaysNullField
 
 
@@ -157,6 +160,44 @@ class APIKeyCreatedSerializer(APIKeySerializer):
     class Meta(APIKeySerializer.Meta):
         fields = [*APIKeySerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+class JobSerializer(serializers.ModelSerializer[Job]):
+    """A background job that failed at least once, as its organisation's admins see it."""
+
+    organisation = serializers.IntegerField(
+        source="organisation_id", allow_null=True, read_only=True
+    )
+    state = serializers.ChoiceField(
+        choices=JobState.choices,
+        read_only=True,
+        help_text="retrying: failed, will be tried again at next_attempt_at; gave_up: "
+        "failed, retrying stopped until someone tries it again; done.",
+    )
+    next_attempt_at = serializers.SerializerMethodField(
+        help_text="When it will next be tried, while it is retrying; else null."
+    )
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "organisation",
+            "description",
+            "state",
+            "attempts",
+            "last_error",
+            "requested_at",
+            "failed_at",
+            "next_attempt_at",
+            "gave_up_at",
+            "done_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_next_attempt_at(self, job: Job) -> datetime.datetime | None:
+        return job.due_at if job.state in (JobState.RETRYING, JobState.PENDING) else None
 
 
 # --- Request shapes by role, for the schema only: the rules it states (issue 11) ---------

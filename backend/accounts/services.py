@@ -1,8 +1,10 @@
-"""Every write to people, teams, memberships and keys goes through these functions."""
+"""Every write to people, teams, memberships and keys goes through these functions, and
+an org admin's retry of a background job."""
 
 import logging
 from typing import cast
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -24,8 +26,10 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import Actor, organisation_get_for_admin
+from core import jobs
 from core.errors import Conflict, HearthError, NotFound
 from core.jobs import enqueue_on_commit
+from core.models import Job
 from core.names import normalise_name
 
 logger = logging.getLogger(__name__)
@@ -333,3 +337,24 @@ def api_key_revoke(*, actor: Actor, api_key: OrganisationAPIKey) -> Organisation
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked", "revoked_at"])
     return api_key
+
+
+@transaction.atomic
+def job_retry(*, actor: Actor, job: Job) -> Job:
+    """An admin of the job's organisation (signed in, or a read-write key) tries a job
+    again now: due at once, retrying again if it had stopped, sent after commit. A job
+    that is done cannot be tried again (409)."""
+    if job.organisation_id not in actor.admin_organisation_ids:
+        raise NotFound("No such job.")
+    _require_write(actor)
+    locked = Job.objects.select_for_update().filter(pk=job.pk).first()
+    if locked is None:
+        raise NotFound("No such job.")
+    if locked.done_at is not None:
+        raise Conflict("This job is done; there is nothing to try again.")
+    # core.jobs sends a job by its task's name, which this process knows only once the
+    # task's module is imported: a job another process asked for may be the first here.
+    current_app.loader.import_default_modules()
+    jobs.job_retry(job=locked)
+    locked.refresh_from_db()
+    return locked

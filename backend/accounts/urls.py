@@ -1,4 +1,5 @@
-"""Page URLs for signing in, out, resetting a password and answering invitations."""
+"""Page URLs for signing in, out, resetting a password, answering invitations and an org
+admin's background work."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

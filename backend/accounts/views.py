@@ -1,18 +1,25 @@
-"""Server-rendered pages for signing in, the signed-in home page and invitations."""
+"""Server-rendered pages for signing in, the signed-in home page, invitations and an org
+admin's background work."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms import EmailAuthenticationForm, HearthPasswordResetForm
 from accounts.models import User
+from core.errors import HearthError, NotFound
 from core.pages import not_found_as_404
+
+JOBS_PAGE_SIZE = 50
 
 
 class SignInView(auth_views.LoginView):
@@ -82,3 +89,41 @@ def invitation(request: HttpRequest, membership_id: int) -> HttpResponse:
             status=400,
         )
     return render(request, "accounts/invitation.html", {"membership": membership})
+
+
+@login_required
+@require_GET
+def jobs(request: HttpRequest) -> HttpResponse:
+    """Background work of an org admin's organisations that failed at least once, newest
+    first, each with its state and last error, and a button to try again now any that
+    is not done. Anyone else: 404."""
+    actor = selectors.actor_from_request(request)
+    if not actor.is_org_admin:
+        raise Http404("No background work for you here.")
+    paginator = Paginator(selectors.jobs_visible_to(actor), JOBS_PAGE_SIZE)
+    return render(
+        request, "accounts/jobs.html", {"jobs": paginator.get_page(request.GET.get("page"))}
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """An org admin tries a job again now; back to the page of the list it was on."""
+    actor = selectors.actor_from_request(request)
+    job = selectors.job_get(actor=actor, job_id=job_id)
+    try:
+        services.job_retry(actor=actor, job=job)
+    except NotFound:
+        raise
+    except HearthError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        what = job.description or "the job"
+        messages.success(request, f"Trying again now: {what}. This page shows how it went.")
+    page = request.POST.get("page", "")
+    url = reverse("jobs")
+    if page.isascii() and page.isdigit() and page != "1":
+        url = f"{url}?{urlencode({'page': page})}"
+    return redirect(url)

@@ -1,5 +1,5 @@
-"""The certificates API: certificates and their PDFs, revoking and reissuing, failed
-issue jobs, and public verification.
+"""The certificates API: certificates and their PDFs, revoking and reissuing, and public
+verification (a failed issue job is a background job: accounts.api.JobViewSet).
 
 Querysets come from certificates.selectors (scoped through accounts.selectors), so
 anything outside the caller's scope is a 404; writes go through certificates.services.
@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request
 from certificates import selectors, serializers, services
-from certificates.models import Certificate, CertificateIssueFailure, CertificateStatus
+from certificates.models import Certificate, CertificateStatus
 from certificates.throttling import VerifyThrottle
 from core.errors import Conflict
 from core.filters import IdFilter
@@ -132,26 +132,6 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
             actor=actor_from_request(request), certificate_id=certificate_id
         )
         return serializers.CertificateSerializer(certificate).data
-
-
-class IssueFailureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[CertificateIssueFailure]):
-    """Certificates that could not be issued after every retry (org admins and keys of the
-    learners' organisation). Retrying runs the issue job again."""
-
-    serializer_class = serializers.IssueFailureSerializer
-
-    def get_queryset(self) -> QuerySet[CertificateIssueFailure]:
-        return selectors.issue_failures_visible_to(actor_from_request(self.request))
-
-    @extend_schema(request=None, responses={202: serializers.IssueFailureSerializer})
-    @action(detail=True, methods=["post"])
-    def retry(self, request: Request, pk: str) -> Response:
-        """Run the issue job again; the failure disappears from the list once it succeeds."""
-        failure = self.get_object()
-        services.certificate_issue_retry(actor=actor_from_request(request), failure=failure)
-        return Response(
-            serializers.IssueFailureSerializer(failure).data, status=status.HTTP_202_ACCEPTED
-        )
 
 
 class VerifyView(APIView):

@@ -7,9 +7,6 @@ from certificates import api
 
 router = SimpleRouter()
 router.register("certificates", api.CertificateViewSet, basename="certificate")
-router.register(
-    "certificate-issue-failures", api.IssueFailureViewSet, basename="certificate-issue-failure"
-)
 
 urlpatterns = [
     path("verify/<str:code>/", api.VerifyView.as_view(), name="verify"),

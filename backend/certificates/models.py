@@ -1,9 +1,11 @@
-"""Certificates as issued, and issue jobs that ran out of retries.
+"""Certificates as issued.
 
 A certificate's face (name, module, organisation, competencies, dates) is copied
 when it is issued and never changes: a name change is a reissue, which makes a new
 certificate and supersedes the old one. The database allows one current
-(non-superseded) certificate per completed enrolment, whatever the workers do.
+(non-superseded) certificate per completed enrolment, whatever the workers do. An
+issue job that fails is recorded on its core.models.Job row, like every background job
+(ADR 0016).
 """
 
 from django.conf import settings
@@ -112,27 +114,3 @@ class Certificate(models.Model):
     def verify_url(self) -> str:
         """The absolute address printed on the certificate and in its QR code."""
         return f"{settings.SITE_URL}/verify/{self.verification_code}"
-
-
-class CertificateIssueFailure(models.Model):
-    """The last time an enrolment's issue job gave up (retries exhausted, or an error no
-    retry can fix). It is open, and org admins see it and can run the job again, while
-    the enrolment has no issued current certificate (selectors.issue_failures_open)."""
-
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="+")
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    error = models.CharField(max_length=500)
-    failures = models.PositiveIntegerField(default=1, help_text="Times the job gave up.")
-    failed_at = models.DateTimeField(default=timezone.now)
-    retried_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-failed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"certificate for enrolment {self.enrolment_id} failed: {self.error[:60]}"

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.selectors import Actor, records_visible_filter
+from accounts.selectors import Actor, jobs_visible_to, records_visible_filter
 from certificates.identifiers import normalise_code
-from certificates.models import Certificate, CertificateIssueFailure
+from certificates.models import Certificate
 from core.errors import NotFound
+from core.models import Job
 from training.models import Enrolment, EnrolmentStatus
 
 
@@ -111,31 +112,27 @@ def _issued(enrolment: Any) -> Exists:
     )
 
 
-def issue_failures_open() -> QuerySet[CertificateIssueFailure]:
-    """Failed issue jobs whose enrolment still has no issued certificate, oldest first."""
-    return CertificateIssueFailure.objects.exclude(_issued(OuterRef("enrolment"))).order_by(
-        "failed_at", "pk"
-    )
+def _issue_task() -> str:
+    """The name the certificate issue jobs (core.models.Job rows) carry."""
+    from certificates.tasks import issue_certificate
+
+    return str(issue_certificate.name)
 
 
-def issue_failures_visible_to(actor: Actor) -> QuerySet[CertificateIssueFailure]:
-    """Open issue failures an org admin (or key) can see and run again: their
-    organisations' learners only. Managers and learners see none."""
-    if not actor.is_org_admin:
-        return CertificateIssueFailure.objects.none()
-    return (
-        issue_failures_open()
-        .filter(records_visible_filter(actor), organisation_id__in=actor.admin_organisation_ids)
-        .select_related("learner", "enrolment__version")
-        .order_by("-failed_at", "-pk")
-    )
+def issue_jobs_failing_count(actor: Actor) -> int:
+    """How many certificate jobs of the organisations an org admin (or key) administers
+    have failed and are not done (retrying, or stopped): what /jobs/ lists for them.
+    Nought for anyone else."""
+    return jobs_visible_to(actor).filter(task=_issue_task(), done_at__isnull=True).count()
 
 
-def issue_failure_get(*, actor: Actor, failure_id: int) -> CertificateIssueFailure:
-    failure = issue_failures_visible_to(actor).filter(pk=failure_id).first()
-    if failure is None:
-        raise NotFound("No such failed certificate.")
-    return failure
+def enrolments_with_stopped_issue_jobs() -> list[int]:
+    """Enrolments whose certificate job stopped retrying (a permanent error, or too many
+    attempts) and is not done, oldest first: what `retry_failed_certificates` asks for
+    again. A job's one argument is its enrolment's id."""
+    jobs = Job.objects.filter(task=_issue_task(), gave_up_at__isnull=False, done_at__isnull=True)
+    rows = jobs.order_by("gave_up_at", "pk").values_list("args", flat=True)
+    return [int(args[0]) for args in rows]
 
 
 def enrolments_awaiting_certificate(

@@ -1,11 +1,11 @@
-"""API representations of certificates, issue failures and public verification."""
+"""API representations of certificates and public verification."""
 
 from typing import Any
 
 from django.urls import reverse
 from rest_framework import serializers
 
-from certificates.models import Certificate, CertificateIssueFailure, CertificateStatus
+from certificates.models import Certificate, CertificateStatus
 from core.api import TextField
 
 
@@ -69,27 +69,6 @@ class CertificateSerializer(serializers.ModelSerializer[Certificate]):
 
 class ReasonSerializer(serializers.Serializer[Any]):
     reason = TextField(max_length=500, help_text="Why (kept on the record).")
-
-
-class IssueFailureSerializer(serializers.ModelSerializer[CertificateIssueFailure]):
-    learner = serializers.IntegerField(source="learner_id")
-    learner_name = serializers.CharField(source="learner.full_name")
-    module_title = serializers.CharField(source="enrolment.version.title")
-
-    class Meta:
-        model = CertificateIssueFailure
-        fields = [
-            "id",
-            "enrolment",
-            "learner",
-            "learner_name",
-            "module_title",
-            "error",
-            "failures",
-            "failed_at",
-            "retried_at",
-        ]
-        read_only_fields = fields
 
 
 class VerificationSerializer(serializers.Serializer[Any]):

@@ -18,11 +18,6 @@ urlpatterns = [
         views.certificate_reissue,
         name="certificate-reissue",
     ),
-    path(
-        "certificates/failures/<int:failure_id>/retry/",
-        views.issue_failure_retry,
-        name="certificate-failure-retry",
-    ),
     # The address printed on certificates has no trailing slash; accept one too.
     re_path(r"^verify/(?P<code>[^/]{1,64})/?$", views.verify, name="verify"),
 ]

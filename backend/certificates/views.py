@@ -64,7 +64,8 @@ def _can_manage(actor: Actor, certificate: Certificate) -> bool:
 @require_GET
 def certificate_list(request: HttpRequest) -> HttpResponse:
     """Your certificates; for managers and org admins, their people's too, and for org
-    admins any certificate that could not be issued."""
+    admins a line saying how many certificates are still failing to issue, with a link to
+    the background work page where they are tried again."""
     actor = actor_from_request(request)
     others = None
     if actor.is_manager or actor.is_org_admin:
@@ -79,7 +80,9 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "others_heading": "Your organisation's certificates"
             if actor.is_org_admin
             else "Your teams' certificates",
-            "failures": list(selectors.issue_failures_visible_to(actor)[:PAGE_SIZE]),
+            "failing_issue_jobs": selectors.issue_jobs_failing_count(actor)
+            if actor.is_org_admin
+            else 0,
         },
     )
 
@@ -179,26 +182,6 @@ def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpRespon
         request, f"Certificate {new.number} replaces {certificate.number}. Its PDF is on its way."
     )
     return redirect("certificate", certificate_id=new.pk)
-
-
-@login_required
-@require_POST
-@not_found_as_404
-def issue_failure_retry(request: HttpRequest, failure_id: int) -> HttpResponse:
-    """An org admin runs a failed issue job again."""
-    actor = actor_from_request(request)
-    failure = selectors.issue_failure_get(actor=actor, failure_id=failure_id)
-    try:
-        services.certificate_issue_retry(actor=actor, failure=failure)
-    except NotFound:
-        raise
-    except HearthError as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request, f"Trying again to issue {failure.learner.full_name}'s certificate."
-        )
-    return redirect("certificates")
 
 
 @never_cache

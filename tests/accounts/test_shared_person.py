@@ -2,7 +2,7 @@
 
 Organisations X and Y share one learner who has, in BOTH organisations, a completed
 enrolment (lesson progress, a passed quiz attempt, a certificate with its PDF), an
-active enrolment with a due-soon reminder and an open certificate-issue failure, and an
+active enrolment with a due-soon reminder and a failed certificate job, and an
 assessment with an evidence note and file. For every role of each organisation (org
 admin by session, manager, assessor, read key, read-write key) the tests walk every
 personal API endpoint, enumerated from the OpenAPI schema so a new one cannot be
@@ -30,11 +30,13 @@ from rest_framework.test import APIClient
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
 from accounts.services import membership_accept, membership_notice_send, person_invite
-from certificates.models import Certificate, CertificateIssueFailure
-from certificates.services import certificate_issue_failed
+from certificates.models import Certificate
+from certificates.services import certificate_issues_retry
 from certificates.tasks import issue_certificate
 from competencies.models import Assessment, Competency
 from competencies.services import assessment_record
+from core.jobs import job_failed
+from core.models import Job
 from notifications.models import ReminderLog
 from notifications.planning import plan_daily
 from tests import factories
@@ -58,7 +60,7 @@ PERSONAL_LISTS = {
     "/api/v1/certificates/": "certificates",
     "/api/v1/assessments/": "assessments",
     "/api/v1/reminders/": "reminders",
-    "/api/v1/certificate-issue-failures/": "failures",
+    "/api/v1/jobs/": "jobs",
 }
 # One personal record (or what hangs from it) by id: the kind of record the id names.
 PERSONAL_DETAILS = {
@@ -69,6 +71,7 @@ PERSONAL_DETAILS = {
     "/api/v1/assessments/{id}/": "assessments",
     "/api/v1/assessments/{id}/evidence/": "assessments",
     "/api/v1/reminders/{id}/": "reminders",
+    "/api/v1/jobs/{id}/": "jobs",
 }
 # Personal state derived per organisation, checked cell by cell below.
 PERSONAL_STATES = {
@@ -185,7 +188,14 @@ def _fill(
         actor=manager, module=due, learner_ids=[learner.pk], due_in_days=7
     ).created
     assert active.organisation_id == side.organisation.pk
-    certificate_issue_failed(enrolment_id=active.pk, error=RuntimeError("renderer down"))
+    # The active enrolment's certificate job (asked for by hand) failed for good.
+    certificate_issues_retry(enrolment_ids=[active.pk])
+    job_failed(
+        task_name=issue_certificate.name,
+        args=[active.pk],
+        failures=[(timezone.now().isoformat(), "RuntimeError: renderer down")],
+        permanent=True,
+    )
     assessment = assessment_record(
         actor=actor_for_user(side.assessor),
         learner_id=learner.pk,
@@ -219,8 +229,10 @@ def _collect(side: Side, learner: User) -> None:
                 person_id=learner.pk, organisation_id=side.organisation.pk
             ).values_list("pk", flat=True)
         ),
-        "failures": set(
-            CertificateIssueFailure.objects.filter(**mine).values_list("pk", flat=True)
+        "jobs": set(
+            Job.objects.filter(organisation_id=side.organisation.pk, attempts__gt=0).values_list(
+                "pk", flat=True
+            )
         ),
         "memberships": set(
             Membership.objects.filter(
@@ -284,8 +296,9 @@ def _ids(client: APIClient, path: str) -> set[int]:
 
 def _sees(role: str, kind: str) -> bool:
     """Does this role see its organisation's records of this kind? The reminder log and
-    issue failures are for org admins and keys; everything else is for every role."""
-    if kind in ("reminders", "failures"):
+    failed background jobs are for org admins and keys; everything else is for every
+    role."""
+    if kind in ("reminders", "jobs"):
         return role in ("org_admin", *KEYS)
     return True
 
@@ -395,6 +408,14 @@ def test_each_organisation_sees_only_its_own_records_on_the_pages(
             assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf"), role
         for enrolment_id in theirs.records["enrolments"]:
             assert client.get(f"/learning/{enrolment_id}/").status_code == 404, role
+        jobs = client.get("/jobs/")
+        assert jobs.status_code == (200 if role == "org_admin" else 404), role
+        for job_id in theirs.records["jobs"]:
+            assert f"/jobs/{job_id}/retry/" not in jobs.content.decode(), role
+            assert client.post(f"/jobs/{job_id}/retry/").status_code == 404, role
+        for job_id in mine.records["jobs"]:
+            shown = f"/jobs/{job_id}/retry/" in jobs.content.decode()
+            assert shown == (role == "org_admin"), role
         assert client.get(f"/teams/{theirs.team.pk}/competency/").status_code == 404, role
         assert client.get(f"/teams/{theirs.team.pk}/competency.csv").status_code == 404, role
         if role == "assessor":
@@ -415,7 +436,7 @@ def test_the_person_sees_all_their_own_records_labelled_by_organisation(
     client = APIClient()
     client.force_login(shared.learner)
     for path, kind in PERSONAL_LISTS.items():
-        if kind in ("reminders", "failures"):
+        if kind in ("reminders", "jobs"):
             continue
         assert shared.x.records[kind] | shared.y.records[kind] <= _ids(client, path), path
     for path in ("/api/v1/enrolments/", "/api/v1/assessments/", "/api/v1/certificates/"):
@@ -546,9 +567,19 @@ def test_inviting_an_existing_address_answers_exactly_as_a_new_one(
     # gets the invitation to set a password.
     [notice] = for_existing
     [invitation] = for_new
-    task, *arguments = notice.args  # core.jobs.enqueue(task, *arguments)
-    assert (task.name, arguments) == ("accounts.tasks.send_membership_notice", [membership.pk])
-    assert invitation.args[0].name == "accounts.tasks.send_invitation"
+    # Each asked for one job (core.jobs: a Job row, sent after commit by its id).
+    notice_job, invitation_job = (
+        Job.objects.get(pk=notice.args[0]),
+        Job.objects.get(pk=invitation.args[0]),
+    )
+    assert (notice_job.task, notice_job.args) == (
+        "accounts.tasks.send_membership_notice",
+        [membership.pk],
+    )
+    assert invitation_job.task == "accounts.tasks.send_invitation"
+    # Y's admins see the job by the name they entered, never the account's own.
+    assert INVITE["full_name"] in notice_job.description
+    assert "Real Name" not in notice_job.description
     assert membership_notice_send(membership_id=membership.pk) is True
     assert membership_notice_send(membership_id=membership.pk) is False  # at most once
     [email] = mail.outbox

@@ -1,5 +1,6 @@
 """Issue 5: /api/v1/certificates/ (scoped like every personal record), revoking and
-reissuing, failed jobs, and the public /api/v1/verify/ twin of the /verify/ page."""
+reissuing, failed issue jobs (as background jobs, issue 13), and the public
+/api/v1/verify/ twin of the /verify/ page."""
 
 import subprocess
 import sys
@@ -14,8 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, OrganisationAPIKey, User
-from certificates.models import Certificate, CertificateIssueFailure
+from certificates.models import Certificate
+from certificates.pdf import AssetRefused
 from certificates.tasks import issue_certificate
+from core.models import Job
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
 from tests.support.training import publish_module
@@ -242,41 +245,43 @@ def test_another_organisations_admin_and_keys_cannot_revoke(
     assert Certificate.objects.get(pk=a.pk).revoked_at is None
 
 
-def test_failed_jobs_are_listed_for_org_admins_and_run_again(
+def test_a_failed_issue_job_is_listed_for_org_admins_and_run_again(
     world: World,
     certificates: dict[str, Certificate],
     client_for: Client,
     media: Path,
+    monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """Issue 13: a certificate job that failed for good is a background job of the
+    learner's organisation; its admin retries it through /api/v1/jobs/ and it is issued."""
     a = certificates["x_learner_a"]
-    failure = CertificateIssueFailure.objects.create(
-        enrolment_id=a.enrolment_id,
-        learner=world.x_learner_a,
-        organisation=world.org_x,
-        error="SMTPServerDisconnected: Connection unexpectedly closed",
-        failures=2,
-    )
+
+    def refuse(certificate: Certificate) -> bytes:
+        raise AssetRefused("refused 'https://example.org/logo.png'")
+
+    monkeypatch.setattr("certificates.pdf.certificate_pdf", refuse)
+    issue_certificate(a.enrolment_id)
+    monkeypatch.undo()
+    job = Job.objects.get(task=issue_certificate.name, args=[a.enrolment_id])
     admin = client_for(world.x_admin)
 
-    listed = admin.get("/api/v1/certificate-issue-failures/").json()["results"]
-    assert [row["id"] for row in listed] == [failure.pk]
-    assert listed[0]["learner_name"] == world.x_learner_a.full_name
-    assert (
-        client_for(world.y_admin).get("/api/v1/certificate-issue-failures/").json()["results"] == []
-    )
-    assert (
-        client_for(world.x_manager_a)
-        .post(f"/api/v1/certificate-issue-failures/{failure.pk}/retry/")
-        .status_code
-        == 404
-    )
+    listed = admin.get("/api/v1/jobs/").json()["results"]
+    assert [(row["id"], row["state"], row["attempts"]) for row in listed] == [
+        (job.pk, "gave_up", 1)
+    ]
+    assert listed[0]["description"] == f"Certificate for {a.learner_name}: {a.module_title}"
+    assert listed[0]["last_error"] == "AssetRefused: refused 'https://example.org/logo.png'"
+    assert client_for(world.y_admin).get("/api/v1/jobs/").json()["results"] == []
+    assert client_for(world.x_manager_a).post(f"/api/v1/jobs/{job.pk}/retry/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        retried = admin.post(f"/api/v1/certificate-issue-failures/{failure.pk}/retry/")
+        retried = admin.post(f"/api/v1/jobs/{job.pk}/retry/")
 
     assert retried.status_code == 202
+    assert (retried.json()["state"], retried.json()["gave_up_at"]) == ("retrying", None)
     assert Certificate.objects.get(pk=a.pk).email_sent_at is not None
-    assert admin.get("/api/v1/certificate-issue-failures/").json()["results"] == []
+    assert admin.get(f"/api/v1/jobs/{job.pk}/").json()["state"] == "done"
+    assert admin.get("/api/v1/jobs/?state=gave_up").json()["results"] == []
 
 
 # --- public verification ---------------------------------------------------------------

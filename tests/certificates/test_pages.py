@@ -13,10 +13,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from certificates import services
-from certificates.models import Certificate, CertificateIssueFailure
+from certificates.models import Certificate
 from certificates.tasks import issue_certificate
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
+from tests.factories import JobFactory
 from training.models import Module
 
 pytestmark = pytest.mark.django_db
@@ -103,23 +104,42 @@ def test_a_manager_sees_their_teams_certificates(
     assert issued["y_learner"].number not in html
 
 
-def test_an_org_admin_sees_the_organisations_certificates_and_failed_jobs(
+def test_an_org_admin_sees_the_organisations_certificates_and_a_line_about_failing_jobs(
     world: World, issued: dict[str, Certificate]
 ) -> None:
-    CertificateIssueFailure.objects.create(
-        enrolment_id=issued["x_learner_a"].enrolment_id,
-        learner=world.x_learner_a,
-        organisation=world.org_x,
-        error="OSError: disk full",
+    """Issue 13: certificate jobs of the organisation that are failing are counted, with a
+    link to the background work page where they are tried again."""
+    admin = signed_in(world.x_admin)
+    before = admin.get("/certificates/").content.decode()
+    for who in ("x_learner_a", "x_learner_b", "y_learner"):
+        JobFactory.create(
+            task=issue_certificate.name,
+            args=[issued[who].enrolment_id],
+            organisation_id=issued[who].organisation_id,
+            attempts=2,
+        )
+    # Done since it failed, and another kind of job: neither counts.
+    JobFactory.create(
+        task=issue_certificate.name,
+        args=[999],
+        organisation_id=world.org_x.pk,
+        attempts=1,
+        done_at=timezone.now(),
     )
-    Certificate.objects.filter(pk=issued["x_learner_a"].pk).update(pdf="", email_sent_at=None)
+    JobFactory.create(
+        task="accounts.tasks.send_invitation", organisation_id=world.org_x.pk, attempts=3
+    )
 
-    html = signed_in(world.x_admin).get("/certificates/").content.decode()
+    html = admin.get("/certificates/").content.decode()
+    manager = signed_in(world.x_manager_a).get("/certificates/").content.decode()
 
     assert "Your organisation&#x27;s certificates" in html
     assert issued["x_learner_a"].number in html and issued["x_learner_b"].number in html
     assert issued["y_learner"].number not in html
-    assert "Certificates that could not be issued" in html and "OSError: disk full" in html
+    assert "could not be issued yet" not in before
+    assert "2 certificates for your organisation could not be issued yet." in text_of(html)
+    assert 'href="/jobs/"' in html
+    assert "could not be issued yet" not in manager
 
 
 def test_an_org_admin_revokes_and_reissues_from_the_certificate_page(

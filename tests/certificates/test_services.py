@@ -15,16 +15,19 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from accounts import services as accounts
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from certificates import services
-from certificates.models import Certificate, CertificateIssueFailure
+from certificates.models import Certificate
 from certificates.pdf import AssetRefused
-from certificates.selectors import issue_failures_open
-from certificates.tasks import TRANSIENT_ERRORS, issue_certificate
+from certificates.selectors import enrolments_with_stopped_issue_jobs
+from certificates.tasks import issue_certificate
 from competencies.models import Competency, Framework, ModuleCompetency
-from core.errors import Conflict, HearthError
-from core.jobs import enqueue
+from core import jobs
+from core.errors import Conflict, HearthError, NotFound
+from core.jobs import JobTask
+from core.models import Job, JobState
 from notifications.models import Kind, MandatoryKind
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
@@ -94,8 +97,18 @@ def test_completing_records_the_certificate_and_enqueues_its_job_only_on_commit(
     assert certificate.number.startswith(f"HRTH-{timezone.now().year}-")
     assert len(certificate.verification_code) == 20
     assert not certificate.pdf and certificate.email_sent_at is None
-    issue_jobs = [c for c in callbacks if getattr(c, "func", None) is enqueue]
-    assert [c.args for c in issue_jobs] == [(issue_certificate, enrolment.pk)]
+    job = Job.objects.get(task=issue_certificate.name)
+    assert (job.args, job.organisation_id, job.state) == (
+        [enrolment.pk],
+        world.org_x.pk,
+        JobState.PENDING,
+    )
+    assert (
+        job.description
+        == f"Certificate for {world.x_learner_a.full_name}: {certificate.module_title}"
+    )
+    sends = [c for c in callbacks if getattr(c, "func", None) is jobs._send_after_commit]
+    assert [c.args for c in sends] == [(job.pk,)]
 
 
 def test_a_rolled_back_completion_records_no_certificate(
@@ -110,6 +123,7 @@ def test_a_rolled_back_completion_records_no_certificate(
         raise RuntimeError("roll back")
 
     assert Certificate.objects.count() == 0
+    assert Job.objects.count() == 0
     assert callbacks == []
 
 
@@ -143,7 +157,7 @@ def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
     enrolment = completed(world.x_learner_a)
     smtp_mailbox.scripted_replies.append("451 Try again later")
 
-    with pytest.raises(TRANSIENT_ERRORS):
+    with pytest.raises(issue_certificate.transient):
         services.certificate_issue(enrolment_id=enrolment.pk)
     stored = certificate_of(enrolment)
     assert stored.pdf and stored.email_sent_at is None  # the claim was released
@@ -203,67 +217,90 @@ def test_a_learner_who_opted_out_gets_no_certificate_email_unless_it_is_mandator
     assert [message.to for message in mail.outbox] == [[learner.email]]
 
 
-def test_a_job_that_fails_for_good_is_recorded_and_an_admin_runs_it_again(
+def test_a_job_that_fails_for_good_is_recorded_on_its_job_and_an_admin_runs_it_again(
     world: World,
     completed: Complete,
     media: Path,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """Issue 13: a failure is recorded on the job's row (an error no retry can fix stops
+    retrying at once), and an org admin of the learner's organisation runs it again."""
     enrolment = completed(world.x_learner_a)
 
-    def refuse(certificate: Certificate) -> bytes:
-        raise AssetRefused("refused 'file:///etc/passwd'")
-
-    monkeypatch.setattr("certificates.pdf.certificate_pdf", refuse)
-    result = issue_certificate.apply(args=(enrolment.pk,), throw=False)
+    monkeypatch.setattr("certificates.pdf.certificate_pdf", _refuse)
+    issue_certificate(enrolment.pk)
     monkeypatch.undo()
 
-    assert result.failed()
-    failure = CertificateIssueFailure.objects.get(enrolment=enrolment)
-    assert failure.error.startswith("AssetRefused: refused")
-    assert (failure.failures, failure.learner_id) == (1, world.x_learner_a.pk)
-    assert list(issue_failures_open()) == [failure]
+    job = Job.objects.get(task=issue_certificate.name, args=[enrolment.pk])
+    assert job.last_error.startswith("AssetRefused: refused")
+    assert (job.attempts, job.state, job.organisation_id) == (1, JobState.GAVE_UP, world.org_x.pk)
+    assert job.failed_at is not None and job.gave_up_at is not None
+    assert enrolments_with_stopped_issue_jobs() == [enrolment.pk]
     assert not certificate_of(enrolment).pdf and len(mail.outbox) == 0
+    with pytest.raises(NotFound):
+        accounts.job_retry(actor=actor_for_user(world.x_manager_a), job=job)
+    with pytest.raises(NotFound):
+        accounts.job_retry(actor=actor_for_user(world.y_admin), job=job)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.certificate_issue_retry(actor=actor_for_user(world.x_admin), failure=failure)
+        accounts.job_retry(actor=actor_for_user(world.x_admin), job=job)
 
     assert certificate_of(enrolment).pdf and len(mail.outbox) == 1
-    assert list(issue_failures_open()) == []
-    with pytest.raises(HearthError) as refused:
-        services.certificate_issue_retry(actor=actor_for_user(world.x_manager_a), failure=failure)
-    assert refused.value.status == 403
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.gave_up_at is None
+    assert enrolments_with_stopped_issue_jobs() == []
 
 
-def test_the_retry_command_issues_failed_and_forgotten_certificates(
-    world: World, completed: Complete, media: Path, django_capture_on_commit_callbacks: Any
+def test_the_retry_command_asks_again_for_stopped_and_forgotten_certificates(
+    world: World,
+    completed: Complete,
+    media: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    """Issue 13: the jobs that stopped are found on their Job rows; --missing adds
+    completions over ten minutes old without a certificate, whatever their jobs say."""
     forgotten = completed(world.x_learner_a)
     Enrolment.objects.filter(pk=forgotten.pk).update(
         completed_at=timezone.now() - datetime.timedelta(hours=1)
     )
     recent = completed(world.x_learner_b)
+    stopped = completed(world.y_learner)
+    monkeypatch.setattr("certificates.pdf.certificate_pdf", _refuse)
+    issue_certificate(stopped.pk)
+    monkeypatch.undo()
+    assert Job.objects.get(args=[stopped.pk]).state == JobState.GAVE_UP
 
-    dry_run = StringIO()
+    dry_run, plain = StringIO(), StringIO()
     call_command("retry_failed_certificates", "--missing", "--dry-run", stdout=dry_run)
+    assert not certificate_of(forgotten).pdf and not certificate_of(stopped).pdf
+    assert Job.objects.get(args=[stopped.pk]).state == JobState.GAVE_UP
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retry_failed_certificates", stdout=plain)
+    assert certificate_of(stopped).email_sent_at is not None
     assert not certificate_of(forgotten).pdf
     with django_capture_on_commit_callbacks(execute=True):
         call_command("retry_failed_certificates", "--missing", stdout=StringIO())
 
     assert certificate_of(forgotten).email_sent_at is not None
     assert not certificate_of(recent).pdf  # its own job is still expected to run
-    assert len(mail.outbox) == 1
-    assert dry_run.getvalue() == f"would retry 1 certificate(s): [{forgotten.pk}]\n"
+    assert len(mail.outbox) == 2
+    assert dry_run.getvalue() == (f"would retry 2 certificate(s): [{stopped.pk}, {forgotten.pk}]\n")
+    assert plain.getvalue() == "retrying 1 certificate(s)\n"
+    assert Job.objects.get(args=[stopped.pk]).state == JobState.DONE
+    assert Job.objects.get(args=[forgotten.pk]).state == JobState.DONE
+
+
+def _refuse(certificate: Certificate) -> bytes:
+    raise AssetRefused("refused 'file:///etc/passwd'")
 
 
 def test_the_job_options_keep_it_safe_to_redeliver() -> None:
+    assert isinstance(issue_certificate, JobTask)
     assert issue_certificate.acks_late and issue_certificate.reject_on_worker_lost
-    assert issue_certificate.max_retries == 5
     assert (issue_certificate.soft_time_limit, issue_certificate.time_limit) == (60, 90)
-    backoff_max = getattr(issue_certificate, "retry_backoff_max", None)
-    assert backoff_max == 300
-    assert backoff_max + 90 < int(app.conf.broker_transport_options["visibility_timeout"])
+    assert int(app.conf.broker_transport_options["visibility_timeout"]) > 90
     assert tasks_outliving_visibility(app) == []
     assert app.conf.worker_prefetch_multiplier == 1
 

@@ -19,13 +19,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
-from certificates.models import Certificate, CertificateIssueFailure
+from certificates.models import Certificate
 from core.idempotency import HEADER, idempotency_records_purge
 from core.models import IdempotencyRecord
 from core.tasks import purge_idempotency_records
 from reporting.indicators import Quarter
 from tests.certificates.conftest import complete_module
 from tests.conftest import World
+from tests.factories import JobFactory
 from tests.support.competencies import make_framework
 from tests.support.training import publish_module, right_answers, wrong_answers
 from training import services as training
@@ -166,17 +167,9 @@ def _certificate_revoke(world: World) -> Case:
     return Case(world.x_admin, path, {"reason": "Wrong person."}, {"reason": "Other."})
 
 
-def _issue_failure_retry(world: World) -> Case:
-    certificate = _certificate(world)
-    failure = CertificateIssueFailure.objects.create(
-        enrolment_id=certificate.enrolment_id,
-        learner=world.x_learner_a,
-        organisation=world.org_x,
-        error="SMTPServerDisconnected: Connection unexpectedly closed",
-        failures=2,
-    )
-    path = f"/api/v1/certificate-issue-failures/{failure.pk}/retry/"
-    return Case(world.x_admin, path, None, {"again": True})
+def _job_retry(world: World) -> Case:
+    job = JobFactory.create(organisation_id=world.org_x.pk, attempts=20, gave_up_at=timezone.now())
+    return Case(world.x_admin, f"/api/v1/jobs/{job.pk}/retry/", None, {"again": True})
 
 
 def _indicator_report(world: World) -> Case:
@@ -204,7 +197,7 @@ CASES: dict[str, Callable[[World], Case]] = {
     "v1_teams_requirements_create": _requirements,
     "v1_certificates_reissue_create": _certificate_reissue,
     "v1_certificates_revoke_create": _certificate_revoke,
-    "v1_certificate_issue_failures_retry_create": _issue_failure_retry,
+    "v1_jobs_retry_create": _job_retry,
     "indicator_report_request": _indicator_report,
 }
 

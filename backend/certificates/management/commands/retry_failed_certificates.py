@@ -1,9 +1,11 @@
-"""`manage.py retry_failed_certificates [--missing] [--dry-run]`: run failed issue jobs again.
+"""`manage.py retry_failed_certificates [--missing] [--dry-run]`: ask again for certificates
+whose issue job stopped.
 
-Enqueues the issue job for every certificate failure still open (the jobs that gave up);
-with --missing, also for every enrolment completed more than ten minutes ago whose
-certificate is not issued (no PDF or no email yet, e.g. the broker was down when it
-completed). Safe to run any number of times: issuing is exactly once.
+Asks again for every certificate issue job that stopped retrying (its core.models.Job row
+gave up: a permanent error, or too many attempts); with --missing, also for every
+enrolment completed more than ten minutes ago whose certificate is not issued (no PDF or
+no email yet) whatever its job says. Each job is due at once and sent after commit. Safe
+to run any number of times: issuing is exactly once.
 """
 
 from typing import Any
@@ -14,18 +16,20 @@ from certificates import selectors, services
 
 
 class Command(BaseCommand):
-    help = "Run failed certificate issue jobs again (and, with --missing, any never issued)."
+    help = (
+        "Ask again for certificate issue jobs that stopped (and, with --missing, any never issued)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--missing",
             action="store_true",
-            help="Also issue certificates left unissued by completions without a job.",
+            help="Also issue certificates of completions more than ten minutes old that have none.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Only say what would run.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        enrolment_ids = list(selectors.issue_failures_open().values_list("enrolment_id", flat=True))
+        enrolment_ids = selectors.enrolments_with_stopped_issue_jobs()
         if options["missing"]:
             missing = selectors.enrolments_awaiting_certificate()
             enrolment_ids += list(missing.values_list("pk", flat=True))
