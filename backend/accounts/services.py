@@ -4,7 +4,6 @@ an org admin's retry of a background job."""
 import logging
 from typing import cast
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -352,9 +351,6 @@ def job_retry(*, actor: Actor, job: Job) -> Job:
         raise NotFound("No such job.")
     if locked.done_at is not None:
         raise Conflict("This job is done; there is nothing to try again.")
-    # core.jobs sends a job by its task's name, which this process knows only once the
-    # task's module is imported: a job another process asked for may be the first here.
-    current_app.loader.import_default_modules()
     jobs.job_retry(job=locked)
     locked.refresh_from_db()
     return locked

@@ -147,9 +147,7 @@ def jobs_send(jobs: Iterable[Job]) -> int:
         if not claimed:
             continue  # done, or sent by someone else meanwhile
         try:
-            current_app.tasks[job.task].apply_async(
-                args=job.args, retry=True, retry_policy=PUBLISH_RETRY_POLICY
-            )
+            _publish(job)
         except Exception:
             logger.exception("could not send job %s; it stays due for the relay", job.key)
             # Not sent after all: its last sending stays what it was, so the relay does not
@@ -160,6 +158,20 @@ def jobs_send(jobs: Iterable[Job]) -> int:
             break
         sent += 1
     return sent
+
+
+def _publish(job: Job) -> None:
+    """Hand the job to the broker by its task's name (this process need not have imported
+    the task: a web process retrying a job another asked for, say). With no broker (the
+    embedded default) the task runs here, so it is loaded first."""
+    if not current_app.conf.task_always_eager:
+        current_app.send_task(
+            job.task, args=job.args, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
+        return
+    if job.task not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    current_app.tasks[job.task].apply_async(args=job.args)
 
 
 def jobs_due(*, now: datetime.datetime) -> list[Job]:

@@ -7,7 +7,6 @@ is safe to run at the same time as the scheduled relay).
 
 from typing import Any
 
-from celery import current_app
 from django.core.management.base import BaseCommand
 
 from core.jobs import jobs_relay
@@ -17,8 +16,5 @@ class Command(BaseCommand):
     help = "Send every background job that is due (never sent, due for a retry, or lost)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # The relay sends each job by its task's name: load every task, as a worker does
-        # when it starts (a fresh process has imported none).
-        current_app.loader.import_default_modules()
         sent = jobs_relay()
         self.stdout.write(f"sent {sent} job(s)")
