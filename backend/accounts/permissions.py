@@ -6,7 +6,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from accounts.models import KeyScope, OrganisationAPIKey
-from core.errors import HearthError
+from core.errors import Forbidden
 
 
 class KeyScopeAllowsWrite(permissions.BasePermission):
@@ -21,5 +21,5 @@ class KeyScopeAllowsWrite(permissions.BasePermission):
             and api_key.scope != KeyScope.READ_WRITE
             and request.method not in permissions.SAFE_METHODS
         ):
-            raise HearthError("This API key is read-only.", code="read_only", status=403)
+            raise Forbidden("This API key is read-only.", code="read_only")
         return True

@@ -26,7 +26,7 @@ from accounts.models import (
 )
 from accounts.selectors import Actor, organisation_get_for_admin
 from core import jobs
-from core.errors import Conflict, HearthError, NotFound
+from core.errors import Conflict, Forbidden, HearthError, NotFound
 from core.jobs import enqueue_on_commit
 from core.models import Job
 from core.names import normalise_name
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 def _require_write(actor: Actor) -> None:
     if not actor.can_write:
-        raise HearthError("This API key is read-only.", code="read_only", status=403)
+        raise Forbidden("This API key is read-only.", code="read_only")
 
 
 def _team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:

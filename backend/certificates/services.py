@@ -29,7 +29,7 @@ from certificates.models import (
 )
 from competencies.selectors import competencies_evidenced_by
 from core.email import email_message, mail_domain
-from core.errors import Conflict, HearthError
+from core.errors import Conflict, Forbidden, HearthError
 from core.jobs import enqueue_on_commit
 from core.names import normalise_name
 from notifications.models import Kind
@@ -300,17 +300,12 @@ def certificate_issues_retry(*, enrolment_ids: list[int]) -> None:
 def _require_issuer_admin(actor: Actor, certificate: Certificate) -> None:
     """Revoking and reissuing are for a signed-in admin of the certificate's organisation."""
     if actor.is_api_key or actor.user_id is None:
-        raise HearthError(
+        raise Forbidden(
             "Revoking and reissuing certificates needs a signed-in organisation admin.",
             code="person_required",
-            status=403,
         )
     if certificate.organisation_id not in actor.admin_organisation_ids:
-        raise HearthError(
-            "Only an admin of the organisation named on the certificate can do this.",
-            code="forbidden",
-            status=403,
-        )
+        raise Forbidden("Only an admin of the organisation named on the certificate can do this.")
 
 
 def _clean_reason(reason: str) -> str:

@@ -47,3 +47,10 @@ class Conflict(HearthError):
 
     status = 409
     code = "conflict"
+
+
+class Forbidden(HearthError):
+    """The caller is known, but this rule does not let them do this action."""
+
+    status = 403
+    code = "forbidden"

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request, organisation_get_for_admin
-from core.errors import HearthError
+from core.errors import Forbidden
 from core.filters import IdFilter
 from notifications import selectors, services
 from notifications.models import Kind, MandatoryKind, ReminderLog
@@ -83,7 +83,7 @@ class MandatoryKindsView(APIView):
         payload = MandatoryKindsSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not actor.can_write:
-            raise HearthError("This API key is read-only.", code="read_only", status=403)
+            raise Forbidden("This API key is read-only.", code="read_only")
         kinds = set(payload.validated_data["kinds"])
         services.mandatory_kinds_set(organisation=organisation, kinds=kinds)
         return Response({"kinds": sorted(kinds)})

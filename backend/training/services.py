@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, MembershipStatus, Organisation, Role
 from accounts.selectors import Actor, teams_assignable_by
-from core.errors import Conflict, HearthError, NotFound
+from core.errors import Conflict, Forbidden, HearthError, NotFound
 from training.completion import module_completed
 from training.content import ModuleSpec
 from training.models import (
@@ -116,7 +116,7 @@ def _learner_home(user_id: int, team_id: int | None = None) -> tuple[int | None,
 def enrolment_self_enrol(*, actor: Actor, module: Module) -> Enrolment:
     """A learner starts a module themselves; an active enrolment is reused, not doubled."""
     if actor.user_id is None:
-        raise HearthError("Only a person can enrol.", code="not_a_person", status=403)
+        raise Forbidden("Only a person can enrol.", code="not_a_person")
     existing = Enrolment.objects.filter(
         learner_id=actor.user_id, module=module, status__in=ACTIVE_STATUSES
     ).first()
@@ -188,7 +188,7 @@ def enrolment_assign(
     an optional due date (fixed, or days from today). Learners already working on it keep
     their enrolment."""
     if not actor.can_write:
-        raise HearthError("This API key is read-only.", code="read_only", status=403)
+        raise Forbidden("This API key is read-only.", code="read_only")
     if actor.user_id is None and not actor.is_api_key:
         raise NotFound("No such team.")
     if bool(team_id) == bool(learner_ids):
@@ -279,7 +279,7 @@ def enrolment_assign(
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
     """Managers and org admins may change an enrolment of a learner in their teams."""
     if not actor.can_write:
-        raise HearthError("This API key is read-only.", code="read_only", status=403)
+        raise Forbidden("This API key is read-only.", code="read_only")
     if (
         not teams_assignable_by(actor)
         .filter(

@@ -229,6 +229,12 @@ def test_learners_and_managers_may_not_revoke_or_reissue(
     for action in ("revoke", "reissue"):
         response = client.post(f"/api/v1/certificates/{a.pk}/{action}/", {"reason": "Try."})
         assert response.status_code == 403, response.content
+        assert response.json()["error"] == {
+            "status": 403,
+            "code": "forbidden",
+            "message": "Only an admin of the organisation named on the certificate can do this.",
+            "fields": {},
+        }
     assert certificate_of(Enrolment.objects.get(pk=a.enrolment_id)).revoked_at is None
 
 

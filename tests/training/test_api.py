@@ -523,6 +523,7 @@ def test_api_keys_read_their_organisations_enrolments_and_write_only_with_write_
     assert refused.status_code == 403
     assert accepted.status_code == 201 and len(accepted.json()["created"]) == 1
     assert self_enrol.status_code == 403
+    assert self_enrol.json()["error"]["code"] == "not_a_person"
 
 
 def test_filters(world: World, module: Module, client_for: Callable[[User], APIClient]) -> None:
