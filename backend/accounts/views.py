@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors, services
 from accounts.forms import EmailAuthenticationForm, HearthPasswordResetForm
 from accounts.models import User
-from core.errors import HearthError, NotFound
-from core.pages import not_found_as_404
+from core.pages import not_found_as_404, refusal_as_message
 
 JOBS_PAGE_SIZE = 50
 
@@ -113,13 +112,9 @@ def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     """An org admin tries a job again now; back to the page of the list it was on."""
     actor = selectors.actor_from_request(request)
     job = selectors.job_get(actor=actor, job_id=job_id)
-    try:
+    with refusal_as_message(request) as refusal:
         services.job_retry(actor=actor, job=job)
-    except NotFound:
-        raise
-    except HearthError as refusal:
-        messages.error(request, refusal.message)
-    else:
+    if refusal.error is None:
         what = job.description or "the job"
         messages.success(request, f"Trying again now: {what}. This page shows how it went.")
     page = request.POST.get("page", "")

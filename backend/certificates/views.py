@@ -6,15 +6,12 @@ through certificates.services. Anything out of scope is a 404; a business rule's
 refusal is shown on the page, never as a server error.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -24,28 +21,15 @@ from certificates import selectors, services
 from certificates.forms import ReasonForm
 from certificates.models import Certificate
 from certificates.throttling import verification_allowed
-from core.errors import HearthError, NotFound
+from core.errors import NotFound
+from core.pages import not_found_as_404, refusal_caught
 
-View = Callable[..., HttpResponseBase]
 PAGE_SIZE = 50
 REVOKE_HELP = "Say why, for the record. The certificate's check page will say it was revoked."
 REISSUE_HELP = (
     "For example, a change of name. The new certificate uses the person's name as it is now "
     "and gets a new number; this one will show as replaced."
 )
-
-
-def not_found_as_404(view: View) -> View:
-    """Show the 404 page for anything absent or out of scope (never say which)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-
-    return wrapper
 
 
 def _revoke_form(data: Any = None) -> ReasonForm:
@@ -146,15 +130,13 @@ def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpRespons
     form = _revoke_form(request.POST)
     if not form.is_valid():
         return _detail(request, certificate, revoke_form=form, status=400)
-    try:
+    with refusal_caught() as refusal:
         services.certificate_revoke(
             actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
         )
-    except NotFound:
-        raise
-    except HearthError as refusal:
-        form.add_error("reason" if refusal.fields else None, refusal.message)
-        return _detail(request, certificate, revoke_form=form, status=refusal.status)
+    if refusal.error is not None:
+        form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
+        return _detail(request, certificate, revoke_form=form, status=refusal.error.status)
     messages.success(request, f"Certificate {certificate.number} is revoked.")
     return redirect("certificate", certificate_id=certificate.pk)
 
@@ -169,15 +151,13 @@ def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpRespon
     form = _reissue_form(request.POST)
     if not form.is_valid():
         return _detail(request, certificate, reissue_form=form, status=400)
-    try:
+    with refusal_caught() as refusal:
         new = services.certificate_reissue(
             actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
         )
-    except NotFound:
-        raise
-    except HearthError as refusal:
-        form.add_error("reason" if refusal.fields else None, refusal.message)
-        return _detail(request, certificate, reissue_form=form, status=refusal.status)
+    if refusal.error is not None:
+        form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
+        return _detail(request, certificate, reissue_form=form, status=refusal.error.status)
     messages.success(
         request, f"Certificate {new.number} replaces {certificate.number}. Its PDF is on its way."
     )

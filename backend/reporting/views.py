@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Team
 from accounts.selectors import actor_from_request, partnerships_viewed_by
-from core.errors import HearthError, NotFound
+from core.pages import not_found_as_404, refusal_as_message
 from reporting import selectors, services
 from reporting.completions import FIGURES, CompletionQuery, completions_table
 from reporting.forms import DashboardFilterForm, QuarterForm
@@ -120,6 +120,7 @@ def _api_link(name: str, params: dict[str, Any], **kwargs: Any) -> str:
 
 @login_required
 @require_GET
+@not_found_as_404
 def dashboard(request: HttpRequest) -> HttpResponse:
     """An organisation's completions over time, by team and by module (org admins and
     managers), and the partnerships the person views. Anyone else: 404."""
@@ -144,15 +145,12 @@ def _organisation_dashboard(request: HttpRequest) -> dict[str, Any]:
     teams = Team.objects.filter(scope.condition("organisation_id", "pk")).order_by("name", "pk")
     form = DashboardFilterForm(request.GET or None, teams=teams)
     filters = form.cleaned() if form.is_bound and form.is_valid() else form.defaults()
-    try:
-        base = CompletionQuery(
-            date_from=filters["from"], date_to=filters["to"], team_id=filters["team"]
-        )
-        by_month = completions_table(scope=scope, query=_grouped(base, "month"))
-        by_team = completions_table(scope=scope, query=_grouped(base, "team"))
-        by_module = completions_table(scope=scope, query=_grouped(base, "module"))
-    except NotFound as error:
-        raise Http404(error.message) from error
+    base = CompletionQuery(
+        date_from=filters["from"], date_to=filters["to"], team_id=filters["team"]
+    )
+    by_month = completions_table(scope=scope, query=_grouped(base, "month"))
+    by_team = completions_table(scope=scope, query=_grouped(base, "team"))
+    by_module = completions_table(scope=scope, query=_grouped(base, "module"))
     params = {
         "from": filters["from"].isoformat(),
         "to": filters["to"].isoformat(),
@@ -185,6 +183,7 @@ def _grouped(query: CompletionQuery, name: str) -> CompletionQuery:
 
 @login_required
 @require_GET
+@not_found_as_404
 def partnership_dashboard(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """A partnership's indicator report for a quarter, with its CSV and PDF, and its
     completions by organisation and sector (suppressed), for its viewers only."""
@@ -193,10 +192,7 @@ def partnership_dashboard(request: HttpRequest, partnership_id: int) -> HttpResp
     quarter = (
         form.chosen_quarter() if form.is_bound and form.is_valid() else Quarter.last_complete()
     )
-    try:
-        scope = selectors.partnership_scope_for(actor, partnership_id=partnership_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    scope = selectors.partnership_scope_for(actor, partnership_id=partnership_id)
     report = indicator_report(scope=scope, quarter=quarter)
     period = CompletionQuery(date_from=quarter.first_day, date_to=quarter.last_day)
     by_sector = completions_table(scope=scope, query=_grouped(period, "sector"))
@@ -239,6 +235,7 @@ def partnership_dashboard(request: HttpRequest, partnership_id: int) -> HttpResp
 
 @login_required
 @require_POST
+@not_found_as_404
 def partnership_report_request(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """Ask the worker for the quarter's report PDF, then go back to the dashboard."""
     form = QuarterForm(request.POST)
@@ -246,17 +243,14 @@ def partnership_report_request(request: HttpRequest, partnership_id: int) -> Htt
         messages.error(request, "Choose a quarter that has started.")
         return redirect("partnership-dashboard", partnership_id=partnership_id)
     quarter = form.chosen_quarter()
-    try:
+    with refusal_as_message(request) as refusal:
         _, queued = services.indicator_report_request(
             actor=actor_from_request(request),
             organisation_id=None,
             partnership_id=partnership_id,
             quarter=quarter,
         )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except HearthError as error:
-        messages.error(request, error.message)
+    if refusal.error is not None:
         return redirect("partnership-dashboard", partnership_id=partnership_id)
     if queued:
         messages.success(

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import actor_from_request, teams_assignable_by
-from core.errors import HearthError, NotFound
-from core.pages import not_found_as_404
+from core.pages import not_found_as_404, refusal_as_message, refusal_caught
 from training import selectors, services
 from training.forms import AssignForm, CatalogueFilterForm, QuizForm
 from training.models import (
@@ -112,12 +111,9 @@ def module_start(request: HttpRequest, module_id: int) -> HttpResponse:
     """Start a module (or carry on with the active enrolment in it)."""
     actor = actor_from_request(request)
     module = selectors.module_get(actor=actor, module_id=module_id)
-    try:
+    with refusal_as_message(request) as refusal:
         enrolment = services.enrolment_self_enrol(actor=actor, module=module)
-    except NotFound:
-        raise
-    except HearthError as error:
-        messages.error(request, error.message)
+    if refusal.error is not None:
         return redirect("catalogue")
     return redirect("enrolment", enrolment_id=enrolment.pk)
 
@@ -191,14 +187,11 @@ def lesson(request: HttpRequest, enrolment_id: int, position: int) -> HttpRespon
     error: str | None = None
     status = 200
     if request.method == "POST":
-        try:
+        with refusal_caught() as refusal:
             services.lesson_complete(enrolment=enrolment, lesson_id=current.pk)
-        except NotFound:
-            raise
-        except HearthError as refusal:
-            error, status = refusal.message, refusal.status
-        else:
+        if refusal.error is None:
             return redirect(next_url)
+        error, status = refusal.error.message, refusal.error.status
     return render(
         request,
         "training/lesson.html",
@@ -232,15 +225,12 @@ def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     form = QuizForm(questions, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        try:
+        with refusal_caught() as refusal:
             outcome = services.quiz_submit(enrolment=enrolment, answers=form.answers())
-        except NotFound:
-            raise
-        except HearthError as error:
-            form.apply_error(error)
-            status = error.status
-        else:
+        if refusal.error is None:
             return redirect("quiz-result", enrolment_id=enrolment.pk, number=outcome.attempt.number)
+        form.apply_error(refusal.error)
+        status = refusal.error.status
     latest = selectors.attempts_of(enrolment=enrolment).last()
     return render(
         request,
@@ -357,7 +347,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             module: Module = data["module"]
-            try:
+            with refusal_caught() as refusal:
                 result = services.enrolment_assign(
                     actor=actor,
                     module=module,
@@ -366,10 +356,8 @@ def assign(request: HttpRequest) -> HttpResponse:
                     due_date=data["due_date"],
                     due_in_days=data["due_in_days"],
                 )
-            except NotFound:
-                raise
-            except HearthError as error:
-                form.apply_error(error)
+            if refusal.error is not None:
+                form.apply_error(refusal.error)
             else:
                 title = module.current_version.title if module.current_version else module.slug
                 messages.success(
