@@ -17,7 +17,7 @@ from accounts.models import (
     Team,
     User,
 )
-from core.api import TextField
+from core.fields import TextField
 from core.ids import MAX_ID
 from core.models import Job, JobState
 from core.openapi import AlwaysNullField

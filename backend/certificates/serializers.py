@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from certificates.models import Certificate, CertificateStatus
-from core.api import TextField
+from core.fields import TextField
 
 
 class CompetencyLineSerializer(serializers.Serializer[Any]):

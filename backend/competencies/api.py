@@ -9,7 +9,6 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
@@ -22,10 +21,8 @@ from competencies import selectors, serializers, services
 from competencies.evidence import evidence_served
 from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
-from competencies.states import State
 from core.errors import NotFound
-from core.filters import IdFilter, QuerySerializer
-from core.ids import MAX_ID
+from core.filters import IdFilter
 from core.renderers import CSVRenderer
 
 
@@ -197,38 +194,6 @@ class TeamRequirementsView(APIView):
         )
 
 
-class MatrixQuerySerializer(QuerySerializer):
-    framework = drf_serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    domain = drf_serializers.ChoiceField(choices=Domain.choices, required=False)
-    level = drf_serializers.ChoiceField(choices=Level.choices, required=False)
-    state = drf_serializers.ChoiceField(choices=State.choices, required=False)
-    required_only = drf_serializers.BooleanField(required=False, default=False)
-
-
-def matrix_filters(params: Any, *, blank_means_any: bool = False) -> selectors.MatrixFilters:
-    """Validate the matrix's query filters (the page and the API share them). The API
-    refuses an empty one; the page's form sends its "any" choices empty."""
-    if blank_means_any:
-        params = _without_blanks(params)
-    if not any(name in params for name in MatrixQuerySerializer._declared_fields):
-        return selectors.MatrixFilters()
-    query = MatrixQuerySerializer(data=params)
-    query.is_valid(raise_exception=True)
-    data = query.validated_data
-    return selectors.MatrixFilters(
-        framework=data.get("framework"),
-        domain=data.get("domain"),
-        level=int(data["level"]) if data.get("level") else None,
-        state=data.get("state"),
-        required_only=data["required_only"],
-    )
-
-
-def _without_blanks(params: Any) -> dict[str, str]:
-    """The page's filters as plain values (its checkbox says `on`), blanks left out."""
-    return {name: values[-1] for name, values in params.lists() if values and values[-1] != ""}
-
-
 class TeamMatrixView(APIView):
     """A team's people by competencies, with gaps and attainment by domain. `?format=csv`
     (or `Accept: text/csv`) gives the same cells as CSV."""
@@ -236,7 +201,7 @@ class TeamMatrixView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
-        parameters=[MatrixQuerySerializer],
+        parameters=[serializers.MatrixQuerySerializer],
         responses={
             200: serializers.MatrixSerializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same as CSV"),
@@ -246,7 +211,7 @@ class TeamMatrixView(APIView):
         matrix = selectors.team_matrix_get(
             actor=actor_from_request(request),
             team_id=team_id,
-            filters=matrix_filters(request.query_params),
+            filters=serializers.matrix_filters(request.query_params),
         )
         if request.accepted_renderer.format == "csv":
             filename = f"matrix-team-{team_id}-{matrix.on.isoformat()}.csv"

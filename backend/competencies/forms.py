@@ -12,10 +12,10 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
-from competencies.api import matrix_filters
 from competencies.evidence import EVIDENCE_MAX_BYTES
 from competencies.models import Competency, Domain, Level, Method, Outcome
 from competencies.selectors import MatrixFilters
+from competencies.serializers import matrix_filters
 from competencies.states import State
 from core.errors import HearthError
 
@@ -30,7 +30,7 @@ def _messages(detail: Any) -> list[str]:
 
 class MatrixFilterForm(forms.Form):
     """The matrix's GET filters as controls. Validation is the API's own
-    (competencies.api.matrix_filters), so the page, its CSV and the API accept exactly the
+    (competencies.serializers.matrix_filters), so the page, its CSV and the API accept exactly the
     same filters; these fields never refuse anything themselves."""
 
     framework = forms.CharField(label="Framework", required=False, widget=forms.Select)

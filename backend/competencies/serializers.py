@@ -1,4 +1,5 @@
-"""API representations of frameworks, competencies, assessments and requirements."""
+"""API representations of frameworks, competencies, assessments and requirements, and
+the team matrix's filters (the API, the page and its CSV validate them alike)."""
 
 from typing import Any
 
@@ -8,14 +9,17 @@ from accounts.models import Role
 from competencies.models import (
     Assessment,
     Competency,
+    Domain,
     Framework,
     Level,
     Method,
     Outcome,
     Requirement,
 )
+from competencies.selectors import MatrixFilters
 from competencies.states import State
-from core.api import TextField
+from core.fields import TextField
+from core.filters import QuerySerializer
 from core.ids import MAX_ID
 
 
@@ -192,3 +196,35 @@ class MatrixSerializer(serializers.Serializer[Any]):
     people = MatrixPersonSerializer(many=True)
     gaps = MatrixGapSerializer(many=True)
     domains = MatrixDomainSerializer(many=True)
+
+
+class MatrixQuerySerializer(QuerySerializer):
+    framework = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    domain = serializers.ChoiceField(choices=Domain.choices, required=False)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    required_only = serializers.BooleanField(required=False, default=False)
+
+
+def matrix_filters(params: Any, *, blank_means_any: bool = False) -> MatrixFilters:
+    """Validate the matrix's query filters (the page and the API share them). The API
+    refuses an empty one; the page's form sends its "any" choices empty."""
+    if blank_means_any:
+        params = _without_blanks(params)
+    if not any(name in params for name in MatrixQuerySerializer._declared_fields):
+        return MatrixFilters()
+    query = MatrixQuerySerializer(data=params)
+    query.is_valid(raise_exception=True)
+    data = query.validated_data
+    return MatrixFilters(
+        framework=data.get("framework"),
+        domain=data.get("domain"),
+        level=int(data["level"]) if data.get("level") else None,
+        state=data.get("state"),
+        required_only=data["required_only"],
+    )
+
+
+def _without_blanks(params: Any) -> dict[str, str]:
+    """The page's filters as plain values (its checkbox says `on`), blanks left out."""
+    return {name: values[-1] for name, values in params.lists() if values and values[-1] != ""}

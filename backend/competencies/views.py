@@ -27,11 +27,11 @@ from accounts.selectors import (
     teams_assignable_by,
 )
 from competencies import selectors, services
-from competencies.api import matrix_filters
 from competencies.forms import AssessmentForm, MatrixFilterForm
 from competencies.matrix import cell_text, matrix_csv_rows
 from competencies.models import Assessment, Competency, Outcome
 from competencies.selectors import ROLE_LABELS, LearnerCompetency, Matrix
+from competencies.serializers import matrix_filters
 from competencies.states import HOLDS, State
 from core.errors import HearthError, NotFound
 from core.pages import not_found_as_404

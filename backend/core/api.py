@@ -154,15 +154,3 @@ def json_server_error(request: HttpRequest) -> JsonResponse:
     """500 under /api/, in the API's error shape (never an HTML page to an API client)."""
     body = error_body(status=500, code="server_error", message="Something went wrong on our side.")
     return JsonResponse(body, status=500)
-
-
-class TextField(serializers.CharField):
-    """Text input that is text: a JSON number or boolean is a 400 (DRF's CharField would
-    quietly turn 0 into "0"), as the schema's `type: string` says."""
-
-    default_error_messages = {"not_text": "Give text (a string)."}
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("not_text")
-        return str(super().to_internal_value(data))

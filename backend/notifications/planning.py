@@ -1,4 +1,5 @@
-"""Planning: set-based SQL that writes due reminders into the reminder log.
+"""Planning: set-based queries for the reminders due, written into the reminder log by
+notifications.services.reminder_logs_insert.
 
 Each kind and window is one INSERT ... SELECT ... ON CONFLICT DO NOTHING, so the
 number of queries does not grow with the number of people, and two planners
@@ -8,17 +9,16 @@ running at once (or twice) cannot create a reminder twice: the log's unique key
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Membership, MembershipStatus, Role
 from competencies.models import Assessment, Outcome, Requirement
-from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog, Status
+from notifications.models import EmailOptOut, Kind, MandatoryKind
+from notifications.services import reminder_logs_insert
 from notifications.windows import DUE_SOON, EXPIRED_LOOKBACK_DAYS, EXPIRING, Window, iso_week
 from training.models import ACTIVE_STATUSES, Enrolment
 
@@ -56,26 +56,6 @@ def _still_in_team() -> Q:
     return (Q(team__isnull=False) & Q(Exists(in_team))) | (
         Q(team__isnull=True) & Q(Exists(in_organisation))
     )
-
-
-def _insert(rows: QuerySet[Any], *, kind: str, object_type: str, window: str) -> int:
-    """INSERT the candidate rows (r_person, r_organisation, r_object) into the log,
-    skipping any that already exist. One statement; returns how many were new."""
-    candidates = rows.values("r_person", "r_organisation", "r_object").order_by()
-    select, params = candidates.query.sql_with_params()
-    table = ReminderLog._meta.db_table
-    now = timezone.now()
-    # The table name comes from the model and the SELECT from the ORM; values are params.
-    sql = (
-        f"INSERT INTO {table} (person_id, organisation_id, object_id, kind, object_type, "  # noqa: S608
-        "reminder_window, status, planned_at, attempts, last_error, context) "
-        "SELECT candidate.r_person, candidate.r_organisation, candidate.r_object, "
-        f"%s, %s, %s, %s, %s, 0, %s, '{{}}' FROM ({select}) AS candidate "
-        "WHERE true ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, object_type, window, Status.PENDING, now, "", *params])
-        return max(cursor.rowcount, 0)
 
 
 def _active_enrolments() -> QuerySet[Enrolment]:
@@ -198,24 +178,27 @@ def plan_daily(*, today: datetime.date | None = None) -> PlanResult:
     day = today or timezone.localdate()
     planned: dict[str, int] = {}
     for window in DUE_SOON:
-        planned[f"due_soon:{window.name}"] = _insert(
-            _due_soon(day, window), kind=Kind.DUE_SOON, object_type="enrolment", window=window.name
+        planned[f"due_soon:{window.name}"] = reminder_logs_insert(
+            rows=_due_soon(day, window),
+            kind=Kind.DUE_SOON,
+            object_type="enrolment",
+            window=window.name,
         )
-    planned["overdue"] = _insert(
-        _overdue(day), kind=Kind.OVERDUE, object_type="enrolment", window="overdue"
+    planned["overdue"] = reminder_logs_insert(
+        rows=_overdue(day), kind=Kind.OVERDUE, object_type="enrolment", window="overdue"
     )
-    planned["escalation"] = _insert(
-        _escalations(day), kind=Kind.ESCALATION, object_type="enrolment", window="escalation"
+    planned["escalation"] = reminder_logs_insert(
+        rows=_escalations(day), kind=Kind.ESCALATION, object_type="enrolment", window="escalation"
     )
     for window in EXPIRING:
-        planned[f"expiring:{window.name}"] = _insert(
-            _expiring(day, window),
+        planned[f"expiring:{window.name}"] = reminder_logs_insert(
+            rows=_expiring(day, window),
             kind=Kind.COMPETENCY_EXPIRING,
             object_type="assessment",
             window=window.name,
         )
-    planned["expired"] = _insert(
-        _expired(day), kind=Kind.COMPETENCY_EXPIRED, object_type="assessment", window="expired"
+    planned["expired"] = reminder_logs_insert(
+        rows=_expired(day), kind=Kind.COMPETENCY_EXPIRED, object_type="assessment", window="expired"
     )
     return PlanResult(planned)
 
@@ -223,7 +206,7 @@ def plan_daily(*, today: datetime.date | None = None) -> PlanResult:
 def plan_weekly_digest(*, today: datetime.date | None = None) -> PlanResult:
     """Plan one digest per manager for this ISO week."""
     day = today or timezone.localdate()
-    count = _insert(
-        _digest_recipients(), kind=Kind.DIGEST, object_type="person", window=iso_week(day)
+    count = reminder_logs_insert(
+        rows=_digest_recipients(), kind=Kind.DIGEST, object_type="person", window=iso_week(day)
     )
     return PlanResult({"digest": count})

@@ -1,6 +1,10 @@
 """Writes for reminders and email preferences."""
 
-from django.db import transaction
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Organisation
 from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog, Status
@@ -64,3 +68,24 @@ def event_notify(
     if not created and log.status != Status.PENDING:
         return None
     return send_pending(only=[log.pk])
+
+
+def reminder_logs_insert(*, rows: QuerySet[Any], kind: str, object_type: str, window: str) -> int:
+    """Plan reminders: INSERT the candidate rows (r_person, r_organisation, r_object) into
+    the log, skipping any that already exist (the log's unique key decides, so planning
+    twice or at once never plans one twice). One statement; returns how many were new."""
+    candidates = rows.values("r_person", "r_organisation", "r_object").order_by()
+    select, params = candidates.query.sql_with_params()
+    table = ReminderLog._meta.db_table
+    now = timezone.now()
+    # The table name comes from the model and the SELECT from the ORM; values are params.
+    sql = (
+        f"INSERT INTO {table} (person_id, organisation_id, object_id, kind, object_type, "  # noqa: S608
+        "reminder_window, status, planned_at, attempts, last_error, context) "
+        "SELECT candidate.r_person, candidate.r_organisation, candidate.r_object, "
+        f"%s, %s, %s, %s, %s, 0, %s, '{{}}' FROM ({select}) AS candidate "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, object_type, window, Status.PENDING, now, "", *params])
+        return max(cursor.rowcount, 0)

@@ -7,45 +7,23 @@ became overdue. Timestamps on records cannot see all of those (ADR 0008).
 
 Last-Modified is the time this response (endpoint, scope, parameters, format) first
 had its current body: one StatsValidator row per response, updated in the same single
-statement that reads it, only when the body changed. A nightly pull with
-If-None-Match or If-Modified-Since gets 304 and no body while nothing changed.
+statement that reads it, only when the body changed (the write is
+reporting.services.stats_validator_record). A nightly pull with If-None-Match or
+If-Modified-Since gets 304 and no body while nothing changed.
 """
 
 import datetime
 import hashlib
 from collections.abc import Iterable
 
-from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from reporting.models import StatsValidator
+from reporting.services import stats_validator_record
 
-ONE_SECOND = datetime.timedelta(seconds=1)
 CACHE_CONTROL = "private, no-store"
 VARY = "Accept, Authorization, Cookie"
-
-# One statement (PostgreSQL): read the row; write it only when the body changed. A new
-# time is a whole second (HTTP dates have no fractions), always later than the previous
-# one, so a client holding the previous Last-Modified never gets a 304 for another body.
-UPSERT_SQL = """
-WITH previous AS (
-    SELECT etag, changed_at FROM reporting_statsvalidator WHERE key = %(key)s
-), written AS (
-    INSERT INTO reporting_statsvalidator (key, etag, changed_at)
-    SELECT %(key)s, %(etag)s, %(now)s
-     WHERE NOT EXISTS (SELECT 1 FROM previous WHERE etag = %(etag)s)
-    ON CONFLICT (key) DO UPDATE
-       SET etag = EXCLUDED.etag,
-           changed_at = GREATEST(EXCLUDED.changed_at,
-                                 reporting_statsvalidator.changed_at + interval '1 second')
-    RETURNING changed_at
-)
-SELECT changed_at FROM written
-UNION ALL
-SELECT changed_at FROM previous WHERE etag = %(etag)s
-"""
 
 
 def validator_key(*parts: str) -> str:
@@ -70,34 +48,13 @@ def body_etag(body: bytes, media_type: str) -> str:
     return digest[:40]
 
 
-def changed_at(*, key: str, etag: str) -> datetime.datetime:
-    """When the response named `key` first had this body (recorded now if it is new)."""
-    now = timezone.now().replace(microsecond=0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT_SQL, {"key": key, "etag": etag, "now": now})
-            row = cursor.fetchone()
-        if row is None or not isinstance(row[0], datetime.datetime):
-            raise RuntimeError(f"the validator of {key} returned {row!r}")
-        return row[0]
-    with transaction.atomic():
-        previous = StatsValidator.objects.select_for_update().filter(key=key).first()
-        if previous is not None and previous.etag == etag:
-            return previous.changed_at
-        when = now if previous is None else max(now, previous.changed_at + ONE_SECOND)
-        StatsValidator.objects.update_or_create(
-            key=key, defaults={"etag": etag, "changed_at": when}
-        )
-        return when
-
-
 def conditional_response(
     request: HttpRequest, *, body: bytes, content_type: str, key_parts: Iterable[str]
 ) -> HttpResponse:
     """A 200 with the body, or a 304, with ETag, Last-Modified and no-store headers."""
     media_type = content_type.split(";", 1)[0]
     etag = body_etag(body, media_type)
-    changed = changed_at(key=validator_key(*key_parts, media_type), etag=etag)
+    changed = stats_validator_record(key=validator_key(*key_parts, media_type), etag=etag)
     quoted = quote_etag(etag)
     now = timezone.now()
     # Never claim a modification later than now (RFC 9110 8.8.2.1); compare the stored time.

@@ -1,5 +1,5 @@
 """Every write reporting makes: asking for an indicator report PDF and building it, and
-forgetting old response validators.
+recording and forgetting the statistics responses' validators (Last-Modified).
 
 Building is idempotent (ADR 0008): one report row per scope and quarter (a database
 constraint), its PDF rendered under the row's lock into one file named by scope and
@@ -11,7 +11,7 @@ import datetime
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.selectors import Actor, partnerships_viewed_by
@@ -30,6 +30,28 @@ ERROR_MAX_LENGTH = 500
 # only grows. Forgetting is safe: the ETag is the body's hash and stays the same, so
 # If-None-Match still gets 304; If-Modified-Since gets the body once, then 304 again.
 VALIDATOR_RETENTION = datetime.timedelta(days=90)
+ONE_SECOND = datetime.timedelta(seconds=1)
+
+# One statement (PostgreSQL): read the row; write it only when the body changed. A new
+# time is a whole second (HTTP dates have no fractions), always later than the previous
+# one, so a client holding the previous Last-Modified never gets a 304 for another body.
+UPSERT_SQL = """
+WITH previous AS (
+    SELECT etag, changed_at FROM reporting_statsvalidator WHERE key = %(key)s
+), written AS (
+    INSERT INTO reporting_statsvalidator (key, etag, changed_at)
+    SELECT %(key)s, %(etag)s, %(now)s
+     WHERE NOT EXISTS (SELECT 1 FROM previous WHERE etag = %(etag)s)
+    ON CONFLICT (key) DO UPDATE
+       SET etag = EXCLUDED.etag,
+           changed_at = GREATEST(EXCLUDED.changed_at,
+                                 reporting_statsvalidator.changed_at + interval '1 second')
+    RETURNING changed_at
+)
+SELECT changed_at FROM written
+UNION ALL
+SELECT changed_at FROM previous WHERE etag = %(etag)s
+"""
 
 
 def report_scope_for(
@@ -166,3 +188,25 @@ def stats_validators_purge(*, retention: datetime.timedelta = VALIDATOR_RETENTIO
     if deleted:
         logger.info("forgot %s statistics validators unchanged for %s", deleted, retention)
     return deleted
+
+
+def stats_validator_record(*, key: str, etag: str) -> datetime.datetime:
+    """When the response named `key` first had this body (recorded now if it is new). One
+    statement on PostgreSQL; elsewhere, the row locked in one transaction."""
+    now = timezone.now().replace(microsecond=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT_SQL, {"key": key, "etag": etag, "now": now})
+            row = cursor.fetchone()
+        if row is None or not isinstance(row[0], datetime.datetime):
+            raise RuntimeError(f"the validator of {key} returned {row!r}")
+        return row[0]
+    with transaction.atomic():
+        previous = StatsValidator.objects.select_for_update().filter(key=key).first()
+        if previous is not None and previous.etag == etag:
+            return previous.changed_at
+        when = now if previous is None else max(now, previous.changed_at + ONE_SECOND)
+        StatsValidator.objects.update_or_create(
+            key=key, defaults={"etag": etag, "changed_at": when}
+        )
+        return when

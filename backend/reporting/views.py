@@ -135,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figure_names": FIGURES,
     }
     if has_stats:
-        context.update(_organisation_dashboard(request))
+        context |= _organisation_dashboard(request)
     return render(request, "reporting/dashboard.html", context)
 
 

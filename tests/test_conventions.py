@@ -1,0 +1,226 @@
+"""The layering the README states ("Where code goes") holds, checked by reading the code
+(issue 14, must show 2): an AST walk over backend/, no database.
+
+- The thin layers (api.py, api_*.py, views.py, views_*.py, forms.py, tasks.py and
+  templatetags/) call no model write method: every write goes through a service.
+- No app imports another app's `api` module, and an app's pages, forms, template tags
+  and tasks do not import its own: what they share with the API lives in serializers.py
+  (or a form, service or selector).
+
+Scope, honestly: this checks the thin layers only. Writes elsewhere outside services.py
+are not checked here; those left are notifications/sending.py's reminder-log status
+updates (claim, sent, failed, release stuck), core's own infrastructure (jobs.py,
+idempotency.py), admin.py, models.py and demo/ (seed data).
+"""
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+BACKEND = Path(__file__).resolve().parent.parent / "backend"
+
+# Attribute calls with these names write to the database when called on a model,
+# a manager or a queryset. Any call so named is flagged, whatever it is called on.
+WRITE_METHODS = frozenset(
+    {
+        "save",
+        "update",
+        "create",
+        "delete",
+        "bulk_create",
+        "bulk_update",
+        "get_or_create",
+        "update_or_create",
+    }
+)
+
+THIN_MODULE_NAMES = frozenset({"api.py", "views.py", "forms.py", "tasks.py"})
+THIN_MODULE_PATTERN = re.compile(r"(api|views)_\w+\.py")
+# Modules that must not import their own app's api module (the api's own URL
+# configuration, api_urls.py, may).
+PAGE_MODULE_NAMES = frozenset({"views.py", "forms.py", "tasks.py"})
+
+# (file under backend/, enclosing function, the call as written) -> why it is not a write.
+# Keep it minimal: prefer changing the code so that a call no longer looks like a write.
+NOT_MODEL_WRITES: dict[tuple[str, str, str], str] = {
+    (
+        "accounts/forms.py",
+        "HearthPasswordResetForm.save",
+        "super().save(*args, **kwargs)",
+    ): "PasswordResetForm.save sends the reset email; it writes nothing",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"backend/{self.path}:{self.line}: {self.message}"
+
+
+def apps() -> list[str]:
+    """Every Django app under backend/ (a package with apps.py)."""
+    return sorted(path.parent.name for path in BACKEND.glob("*/apps.py"))
+
+
+def app_modules() -> Iterator[tuple[str, Path]]:
+    """(app, file) for every Python module of every app, migrations left out."""
+    for app in apps():
+        for path in sorted((BACKEND / app).rglob("*.py")):
+            if "migrations" not in path.relative_to(BACKEND).parts:
+                yield app, path
+
+
+def is_thin(path: Path) -> bool:
+    return (
+        path.name in THIN_MODULE_NAMES
+        or THIN_MODULE_PATTERN.fullmatch(path.name) is not None
+        or path.parent.name == "templatetags"
+    )
+
+
+class _WriteCalls(ast.NodeVisitor):
+    """Attribute calls named like a model write, with the function or class they are in."""
+
+    def __init__(self) -> None:
+        self.scope: list[str] = []
+        self.found: list[tuple[int, str, str, str]] = []
+
+    def _enter(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _enter
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS:
+            where = ".".join(self.scope) or "<module>"
+            self.found.append((node.lineno, node.func.attr, where, ast.unparse(node)))
+        self.generic_visit(node)
+
+
+def write_calls(source: str, path: str) -> tuple[list[Violation], set[tuple[str, str, str]]]:
+    """Write-like calls in one thin module, and which allow-list entries they used."""
+    visitor = _WriteCalls()
+    visitor.visit(ast.parse(source, filename=path))
+    violations, allowed_used = [], set()
+    for line, method, where, call in visitor.found:
+        key = (path, where, call)
+        if key in NOT_MODEL_WRITES:
+            allowed_used.add(key)
+            continue
+        violations.append(
+            Violation(path, line, f".{method}() in {where} ({call}): a write belongs in services")
+        )
+    return violations, allowed_used
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if node.level or node.module is None:
+        return []  # relative imports stay inside their own package
+    # `from competencies import api` imports the module competencies.api.
+    return [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+
+
+def api_imports(source: str, path: str, *, app: str, known_apps: list[str]) -> list[Violation]:
+    """Imports of an app's api module that the layering forbids, in one module of `app`."""
+    name = Path(path).name
+    violations = []
+    for node in ast.walk(ast.parse(source, filename=path)):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        for module in _imported_modules(node):
+            parts = module.split(".")
+            if len(parts) < 2 or parts[0] not in known_apps or parts[1] != "api":
+                continue
+            if parts[0] != app:
+                message = f"imports {parts[0]}.api, another app's API module"
+            elif name in PAGE_MODULE_NAMES or Path(path).parent.name == "templatetags":
+                message = f"imports {app}.api: share through serializers.py, not the API"
+            else:
+                continue
+            violations.append(Violation(path, node.lineno, message))
+            break  # one report per import statement
+    return violations
+
+
+def test_thin_layers_call_no_model_write_and_the_allow_list_is_still_needed() -> None:
+    violations: list[Violation] = []
+    allowed_used: set[tuple[str, str, str]] = set()
+    checked = []
+    for _app, path in app_modules():
+        if not is_thin(path):
+            continue
+        relative = path.relative_to(BACKEND).as_posix()
+        checked.append(relative)
+        found, used = write_calls(path.read_text(), relative)
+        violations += found
+        allowed_used |= used
+
+    assert "reporting/templatetags/reporting_tags.py" in checked  # the walk reaches them
+    assert {f"{app}/api.py" for app in ("accounts", "training", "reporting")} <= set(checked)
+    assert violations == [], "\n".join(map(str, violations))
+    stale = set(NOT_MODEL_WRITES) - allowed_used
+    assert stale == set(), f"allow-list entries that match no call any more: {sorted(stale)}"
+
+
+def test_no_app_imports_another_apps_api_module_nor_its_pages_their_own() -> None:
+    known_apps = apps()
+    violations = []
+    for app, path in app_modules():
+        relative = path.relative_to(BACKEND).as_posix()
+        violations += api_imports(path.read_text(), relative, app=app, known_apps=known_apps)
+
+    assert violations == [], "\n".join(map(str, violations))
+
+
+def test_the_checks_catch_what_they_are_for() -> None:
+    """The walk would fail on each kind of violation, and says where it is."""
+    source = (
+        "from competencies.api import matrix_filters\n"
+        "from competencies import api\n"
+        "import reporting.api\n"
+        "def view(request, obj, queryset):\n"
+        "    obj.save(update_fields=['name'])\n"
+        "    queryset.filter(pk=1).update(name='x')\n"
+        "    Model.objects.get_or_create(pk=1)\n"
+        "    settings = {}\n"
+        "    settings.update(a=1)\n"
+    )
+
+    writes, _ = write_calls(source, "training/views.py")
+    foreign = api_imports(
+        source, "training/serializers.py", app="training", known_apps=["competencies", "reporting"]
+    )
+    own = api_imports(
+        source, "competencies/forms.py", app="competencies", known_apps=["competencies"]
+    )
+    own_urls = api_imports(
+        source, "competencies/api_urls.py", app="competencies", known_apps=["competencies"]
+    )
+
+    assert [(v.line, v.message.split(" ", 1)[0]) for v in writes] == [
+        (5, ".save()"),
+        (6, ".update()"),
+        (7, ".get_or_create()"),
+        (9, ".update()"),
+    ]
+    assert str(writes[0]) == (
+        "backend/training/views.py:5: .save() in view (obj.save(update_fields=['name'])): "
+        "a write belongs in services"
+    )
+    assert [(v.path, v.line) for v in foreign] == [
+        ("training/serializers.py", 1),
+        ("training/serializers.py", 2),
+        ("training/serializers.py", 3),
+    ]
+    assert [v.line for v in own] == [1, 2]
+    assert own_urls == []
