@@ -19,11 +19,12 @@ PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=config.settings.production \
 	EMAIL_HOST=127.0.0.1 \
 	DEFAULT_FROM_EMAIL=hearth@hearth.example.org SITE_URL=https://hearth.example.org
 
-.PHONY: help install system-deps run test lint typecheck checks pytest-embedded pytest api-contract rehearse bench clean
+.PHONY: help install system-deps run test test-fast lint typecheck checks pytest-embedded pytest api-contract rehearse bench clean
 
 help:
 	@echo "make run    serve Hearth at http://127.0.0.1:$(PORT) (embedded: SQLite, eager tasks, console email) with demo data"
 	@echo "make test   install, then run lint, types, checks and the whole test suite"
+	@echo "make test-fast   the unit tests alone, in the embedded default (no services, workers or browser)"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@set -e; python=$$(scripts/find-python.sh); \
@@ -64,6 +65,14 @@ pytest-embedded: install system-deps
 
 pytest: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The unit tests alone, for the edit-test loop: the embedded default's settings (no
+# PostgreSQL, Redis or broker needed), leaving out real workers, what proves PostgreSQL or
+# Redis itself, the browser tests and the `make run` rehearsal. Not a substitute for `make test`.
+FAST_TESTS := -m "not e2e and not worker and not full_only" \
+	--ignore=tests/e2e --ignore=tests/demo/test_make_run.py
+test-fast: install
+	DJANGO_SETTINGS_MODULE=config.settings.test_embedded $(BIN)/pytest -q $(FAST_TESTS) $(PYTEST_ARGS)
 
 # The production build (scripts/build.sh, as the Dockerfile runs it) rehearsed without
 # Docker: gunicorn, a Celery worker and beat under production settings, one learner

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Organisation, Role, Team, User
+from accounts.models import Organisation, Role, Team, User
 from tests import factories
 
 
@@ -140,7 +140,9 @@ class World:
     @staticmethod
     def person(organisation: Organisation, team: Team | None, role: str) -> User:
         user = factories.UserFactory.create()
-        Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
+        factories.MembershipFactory.create(
+            user=user, organisation=organisation, team=team, role=role
+        )
         return user
 
     def people_of(self, organisation: Organisation) -> list[User]:

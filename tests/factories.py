@@ -1,13 +1,26 @@
 """factory-boy factories for the records tests build on."""
 
+from collections.abc import Iterable
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, Organisation, Role, Sector, Team, User
-from competencies.models import Assessment, Method, Outcome
+from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
+from competencies.models import (
+    Assessment,
+    Competency,
+    Domain,
+    Framework,
+    Method,
+    ModuleCompetency,
+    Outcome,
+    Requirement,
+)
 from core.jobs import job_key
 from core.models import Job
+from notifications.models import EmailOptOut, MandatoryKind
+from training.models import Enrolment, EnrolmentSource, Module, ModuleVersion
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -52,17 +65,150 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     role = Role.LEARNER
 
 
+class PartnershipFactory(DjangoModelFactory[Partnership]):
+    """A partnership; give `organisations=[...]` and `viewers=[...]` to fill it."""
+
+    class Meta:
+        model = Partnership
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+
+    @factory.post_generation
+    def organisations(
+        obj: Partnership, create: bool, extracted: Iterable[Organisation] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            obj.organisations.add(*extracted)
+
+    @factory.post_generation
+    def viewers(
+        obj: Partnership, create: bool, extracted: Iterable[User] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            obj.viewers.add(*extracted)
+
+
+class FrameworkFactory(DjangoModelFactory[Framework]):
+    class Meta:
+        model = Framework
+
+    slug = factory.Sequence(lambda n: f"framework-{n}")
+    title = factory.Sequence(lambda n: f"Framework {n}")
+
+
+class CompetencyFactory(DjangoModelFactory[Competency]):
+    """A level 1 competency that stays valid for 24 months."""
+
+    class Meta:
+        model = Competency
+
+    framework = factory.SubFactory(FrameworkFactory)
+    code = factory.Sequence(lambda n: f"C-{n:02d}")
+    title = factory.Sequence(lambda n: f"Competency {n}")
+    description = "Can do the thing."
+    domain = Domain.UNDERSTAND
+    level = 1
+
+
+class RequirementFactory(DjangoModelFactory[Requirement]):
+    """A team requires a competency at its own level (of every role unless `role` says)."""
+
+    class Meta:
+        model = Requirement
+
+    team = factory.SubFactory(TeamFactory)
+    role = ""
+    competency = factory.SubFactory(CompetencyFactory)
+    level = factory.SelfAttribute("competency.level")
+
+
 class AssessmentFactory(DjangoModelFactory[Assessment]):
-    """An assessor's observation that the learner is competent at level 1, recorded now
-    under the organisation given (tests pass learner, organisation, competency, assessor)."""
+    """An assessor's observation that the learner is competent at level 1, recorded now.
+    Tests that care whose record it is pass learner, organisation, competency, assessor."""
 
     class Meta:
         model = Assessment
 
+    learner = factory.SubFactory(UserFactory)
+    competency = factory.SubFactory(CompetencyFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    assessor = factory.SubFactory(UserFactory)
     method = Method.OBSERVATION
     outcome = Outcome.COMPETENT
     level = 1
     assessed_at = factory.LazyFunction(timezone.now)
+
+
+class ModuleVersionFactory(DjangoModelFactory[ModuleVersion]):
+    """A version of a module (give `module`), without lessons or a quiz. Modules with
+    content are published through the real importer (tests/support/training.py)."""
+
+    class Meta:
+        model = ModuleVersion
+
+    number = factory.LazyAttribute(lambda version: version.module.versions.count() + 1)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    summary = "-"
+    content_hash = "x"
+
+
+class ModuleFactory(DjangoModelFactory[Module]):
+    """A shared module (no organisation) with a first version, its current one; give
+    `current_version__title=...` to name that version."""
+
+    class Meta:
+        model = Module
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    organisation = None
+
+    @factory.post_generation
+    def current_version(obj: Module, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            obj.current_version = ModuleVersionFactory.create(module=obj, **kwargs)
+            obj.save(update_fields=["current_version"])
+
+
+class ModuleCompetencyFactory(DjangoModelFactory[ModuleCompetency]):
+    """Completing the module awards the competency."""
+
+    class Meta:
+        model = ModuleCompetency
+
+    module = factory.SubFactory(ModuleFactory)
+    competency = factory.SubFactory(CompetencyFactory)
+
+
+class EnrolmentFactory(DjangoModelFactory[Enrolment]):
+    """A learner assigned the module's current version in a team of the organisation,
+    not started and with no due date."""
+
+    class Meta:
+        model = Enrolment
+
+    learner = factory.SubFactory(UserFactory)
+    module = factory.SubFactory(ModuleFactory)
+    version = factory.SelfAttribute("module.current_version")
+    organisation = factory.SubFactory(OrganisationFactory)
+    team = factory.SubFactory(TeamFactory, organisation=factory.SelfAttribute("..organisation"))
+    source = EnrolmentSource.ASSIGNED
+
+
+class EmailOptOutFactory(DjangoModelFactory[EmailOptOut]):
+    class Meta:
+        model = EmailOptOut
+
+    person = factory.SubFactory(UserFactory)
+
+
+class MandatoryKindFactory(DjangoModelFactory[MandatoryKind]):
+    class Meta:
+        model = MandatoryKind
+
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 class JobFactory(DjangoModelFactory[Job]):

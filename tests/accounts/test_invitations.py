@@ -20,11 +20,12 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, Membership, MembershipStatus, OrganisationAPIKey, Role, User
+from accounts.models import KeyScope, Membership, MembershipStatus, Role, User
 from accounts.selectors import actor_for_user
 from accounts.services import membership_notice_send
 from tests import factories
 from tests.conftest import World
+from tests.support.api import key_client
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,10 @@ def _existing(world: World) -> User:
 
 
 def _inviter(world: World, inviter: str) -> APIClient:
+    if inviter != "org_admin":
+        return key_client(world.org_y, KeyScope.READ_WRITE)
     client = APIClient()
-    if inviter == "org_admin":
-        client.force_login(world.y_admin)
-    else:
-        _, key = OrganisationAPIKey.objects.create_key(
-            name="write", organisation=world.org_y, scope=KeyScope.READ_WRITE
-        )
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    client.force_login(world.y_admin)
     return client
 
 

@@ -9,20 +9,16 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, Membership, OrganisationAPIKey, Team, User
+from accounts.models import Membership, Team, User
 from tests.conftest import World
+from tests.support.api import key_client
 
 ACTORS = ["x_admin", "x_manager_a", "x_assessor_a", "x_learner_a", "x_read_key"]
 
 
 def _client(world: World, actor: str, client_for: Callable[[User], APIClient]) -> APIClient:
     if actor == "x_read_key":
-        _, key = OrganisationAPIKey.objects.create_key(
-            name="reporting", organisation=world.org_x, scope=KeyScope.READ
-        )
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-        return client
+        return key_client(world.org_x)
     return client_for(getattr(world, actor))
 
 

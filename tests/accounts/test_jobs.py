@@ -15,13 +15,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import services
-from accounts.models import KeyScope, OrganisationAPIKey, User
+from accounts.models import KeyScope, User
 from accounts.selectors import actor_for_user
 from core import jobs
 from core.errors import Conflict, NotFound
 from core.models import Job, JobState
 from tests.conftest import World
 from tests.factories import JobFactory
+from tests.support.api import key_client
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +57,6 @@ def x_jobs(world: World) -> Jobs:
     return Jobs(world)
 
 
-def key_client(world: World, scope: str) -> APIClient:
-    _, key = OrganisationAPIKey.objects.create_key(
-        name="sync", organisation=world.org_x, scope=scope
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
 def _ids(response: Any) -> set[int]:
     assert response.status_code == 200, response.content
     return {row["id"] for row in response.json()["results"]}
@@ -88,8 +80,8 @@ def test_org_admins_and_their_keys_list_their_organisations_failed_jobs_only(
     world: World, x_jobs: Jobs, client_for: ClientFor
 ) -> None:
     as_x = _ids(client_for(world.x_admin).get("/api/v1/jobs/"))
-    as_read_key = _ids(key_client(world, KeyScope.READ).get("/api/v1/jobs/"))
-    as_write_key = _ids(key_client(world, KeyScope.READ_WRITE).get("/api/v1/jobs/"))
+    as_read_key = _ids(key_client(world.org_x, KeyScope.READ).get("/api/v1/jobs/"))
+    as_write_key = _ids(key_client(world.org_x, KeyScope.READ_WRITE).get("/api/v1/jobs/"))
     as_y = _ids(client_for(world.y_admin).get("/api/v1/jobs/"))
 
     assert as_x == as_read_key == as_write_key == x_jobs.listed_for_x
@@ -207,12 +199,12 @@ def test_retrying_a_job_that_is_waiting_for_its_backoff_brings_it_forward(
 def test_a_read_key_may_not_retry_and_a_read_write_key_may(world: World, x_jobs: Jobs) -> None:
     job = x_jobs.gave_up
 
-    refused = key_client(world, KeyScope.READ).post(f"/api/v1/jobs/{job.pk}/retry/")
+    refused = key_client(world.org_x, KeyScope.READ).post(f"/api/v1/jobs/{job.pk}/retry/")
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "read_only"
     assert Job.objects.get(pk=job.pk).gave_up_at is not None
 
-    accepted = key_client(world, KeyScope.READ_WRITE).post(f"/api/v1/jobs/{job.pk}/retry/")
+    accepted = key_client(world.org_x, KeyScope.READ_WRITE).post(f"/api/v1/jobs/{job.pk}/retry/")
     assert accepted.status_code == 202
     assert Job.objects.get(pk=job.pk).gave_up_at is None
 

@@ -527,9 +527,7 @@ def test_inviting_an_existing_address_answers_exactly_as_a_new_one(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     existing = factories.UserFactory.create(full_name="Real Name", job_title="Ward sister")
-    Membership.objects.create(
-        user=existing, organisation=world.org_x, team=world.x_team_a, role=Role.LEARNER
-    )
+    factories.MembershipFactory.create(user=existing, team=world.x_team_a, role=Role.LEARNER)
     y = Side(world.org_y, world.y_team_a, world.y_admin, world.y_manager, world.y_manager)
     _, y.keys["write_key"] = OrganisationAPIKey.objects.create_key(
         name="write", organisation=world.org_y, scope=KeyScope.READ_WRITE

@@ -14,13 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, OrganisationAPIKey, User
+from accounts.models import KeyScope, User
 from certificates.models import Certificate
 from certificates.pdf import AssetRefused
 from certificates.tasks import issue_certificate
 from core.models import Job
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
+from tests.support.api import key_client
 from tests.support.training import publish_module
 from training.models import Enrolment, Module
 
@@ -53,15 +54,6 @@ def certificates(world: World, module: Module) -> dict[str, Certificate]:
         who: certificate_of(complete_module(getattr(world, who), module))
         for who in ("x_learner_a", "x_learner_b", "y_learner")
     }
-
-
-def key_client(world: World, scope: str = KeyScope.READ) -> APIClient:
-    _, key = OrganisationAPIKey.objects.create_key(
-        name="reporting", organisation=world.org_x, scope=scope
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
 
 
 def numbers(response: Any) -> set[str]:
@@ -107,7 +99,7 @@ def test_certificates_are_scoped_and_everything_else_is_404(
 def test_an_organisation_key_reads_its_organisations_certificates_only(
     world: World, certificates: dict[str, Certificate]
 ) -> None:
-    client = key_client(world)
+    client = key_client(world.org_x)
 
     assert numbers(client.get("/api/v1/certificates/")) == {
         certificates["x_learner_a"].number,
@@ -245,7 +237,7 @@ def test_another_organisations_admin_and_keys_cannot_revoke(
     url = f"/api/v1/certificates/{a.pk}/revoke/"
 
     assert client_for(world.y_admin).post(url, {"reason": "Mine?"}).status_code == 404
-    by_key = key_client(world, KeyScope.READ_WRITE).post(url, {"reason": "Automated."})
+    by_key = key_client(world.org_x, KeyScope.READ_WRITE).post(url, {"reason": "Automated."})
     assert by_key.status_code == 403
     assert by_key.json()["error"]["code"] == "person_required"
     assert Certificate.objects.get(pk=a.pk).revoked_at is None

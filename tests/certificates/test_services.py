@@ -23,15 +23,21 @@ from certificates.models import Certificate
 from certificates.pdf import AssetRefused
 from certificates.selectors import enrolments_with_stopped_issue_jobs
 from certificates.tasks import issue_certificate
-from competencies.models import Competency, Framework, ModuleCompetency
+from competencies.models import Competency
 from core import jobs
 from core.errors import Conflict, HearthError, NotFound
 from core.jobs import JobTask
 from core.models import Job, JobState
-from notifications.models import Kind, MandatoryKind
+from notifications.models import Kind
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
 from tests.conftest import World
+from tests.factories import (
+    CompetencyFactory,
+    FrameworkFactory,
+    MandatoryKindFactory,
+    ModuleCompetencyFactory,
+)
 from tests.support.smtp import Mailbox, smtp_server
 from training.models import Enrolment, Module
 from worker.celery import app
@@ -44,15 +50,13 @@ Complete = Callable[[User], Enrolment]
 
 @pytest.fixture
 def evidenced(module: Module) -> list[Competency]:
-    framework = Framework.objects.create(slug="f", title="Framework")
+    framework = FrameworkFactory.create()
     competencies = [
-        Competency.objects.create(
-            framework=framework, code=code, title=title, description=".", domain="act", level=1
-        )
+        CompetencyFactory.create(framework=framework, code=code, title=title)
         for code, title in (("DM-2", "Spots mould"), ("DM-1", "Explains damp"))
     ]
     for competency in competencies:
-        ModuleCompetency.objects.create(module=module, competency=competency)
+        ModuleCompetencyFactory.create(module=module, competency=competency)
     return competencies
 
 
@@ -211,7 +215,7 @@ def test_a_learner_who_opted_out_gets_no_certificate_email_unless_it_is_mandator
     certificate = certificate_of(enrolment)
     assert certificate.pdf and certificate.email_sent_at is None
     assert mail.outbox == []
-    MandatoryKind.objects.create(organisation=world.org_x, kind=Kind.CERTIFICATE_READY)
+    MandatoryKindFactory.create(organisation=world.org_x, kind=Kind.CERTIFICATE_READY)
     issue_certificate(enrolment.pk)
     issue_certificate(enrolment.pk)
     assert [message.to for message in mail.outbox] == [[learner.email]]

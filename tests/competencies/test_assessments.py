@@ -11,9 +11,10 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Role, User
-from competencies.models import AppendOnlyError, Assessment, ModuleCompetency
+from accounts.models import Role, User
+from competencies.models import AppendOnlyError, Assessment
 from tests.conftest import World
+from tests.factories import AssessmentFactory, MembershipFactory, ModuleCompetencyFactory
 from tests.support.competencies import make_framework
 from tests.support.training import publish_module, right_answers
 from training.models import Enrolment
@@ -65,15 +66,12 @@ def test_put_patch_delete_are_refused_and_a_correction_keeps_history(
 
 def test_the_model_and_the_database_refuse_edits_and_deletes(world: World) -> None:
     competency = make_framework(1)[0]
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory.create(
         learner=world.x_learner_a,
         competency=competency,
-        method="observation",
         assessor=world.x_assessor_a,
         organisation=world.org_x,
         outcome="competent",
-        level=1,
-        assessed_at=timezone.now(),
     )
 
     with pytest.raises(AppendOnlyError):
@@ -97,7 +95,7 @@ def test_completing_a_mapped_module_records_a_quiz_assessment_once(
 ) -> None:
     competency = make_framework(1, validity_months=12)[0]
     module = publish_module()
-    ModuleCompetency.objects.create(module=module, competency=competency)
+    ModuleCompetencyFactory.create(module=module, competency=competency)
     client = client_for(world.x_learner_a)
     enrolment_id = client.post("/api/v1/enrolments/", {"module": module.pk}).json()["id"]
     enrolment = Enrolment.objects.get(pk=enrolment_id)
@@ -124,9 +122,7 @@ def test_assessors_cannot_assess_themselves_or_anyone_outside_scope(
     world: World, client_for: Callable[[User], APIClient]
 ) -> None:
     competency = make_framework(1)[0]
-    Membership.objects.create(
-        user=world.x_assessor_a, organisation=world.org_x, team=world.x_team_a, role=Role.LEARNER
-    )
+    MembershipFactory.create(user=world.x_assessor_a, team=world.x_team_a, role=Role.LEARNER)
     assessor = client_for(world.x_assessor_a)
 
     myself = _record(assessor, world.x_assessor_a, competency.pk)

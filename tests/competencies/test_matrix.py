@@ -18,6 +18,7 @@ from competencies.models import Assessment
 from competencies.services import valid_until_for
 from competencies.states import Cell, State
 from tests.conftest import World
+from tests.factories import AssessmentFactory
 from tests.support.competencies import cells_of, make_framework, team_with_learners
 
 # session, user, actor memberships, the team's members (with the team), competencies,
@@ -29,10 +30,9 @@ def _fill(world: World, people: int, competencies: int) -> tuple[Team, list[int]
     team, learners, comps = team_with_learners(world, people, competencies)
     now = timezone.now()
     Assessment.objects.bulk_create(
-        Assessment(
+        AssessmentFactory.build(
             learner=learner,
             competency=competency,
-            method="observation",
             assessor=world.x_assessor_a,
             organisation=world.org_x,
             outcome="competent" if (i + j) % 4 else "not_yet_competent",

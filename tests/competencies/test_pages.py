@@ -26,6 +26,7 @@ from competencies.models import Assessment, Competency
 from competencies.services import valid_until_for
 from competencies.states import Cell, State
 from tests.conftest import World
+from tests.factories import AssessmentFactory
 from tests.support.competencies import cells_of, make_framework, require, team_with_learners
 
 pytestmark = pytest.mark.django_db
@@ -65,10 +66,9 @@ def _fill(world: World, people: int, competencies: int) -> tuple[Team, list[Comp
             assessed = now - datetime.timedelta(days=ages[(i + j) % len(ages)])
             competent = (i + j) % 5 != 0
             rows.append(
-                Assessment(
+                AssessmentFactory.build(
                     learner=learner,
                     competency=competency,
-                    method="observation",
                     assessor=world.x_assessor_a,
                     organisation=world.org_x,
                     outcome="competent" if competent else "not_yet_competent",
@@ -412,25 +412,19 @@ def test_my_competencies_shows_what_i_hold_until_when_and_what_is_still_needed(
 @pytest.mark.parametrize("competencies", [2, 20])
 def test_competency_pages_run_a_fixed_number_of_queries(world: World, competencies: int) -> None:
     for competency in make_framework(competencies):
-        earlier = Assessment.objects.create(
+        earlier = AssessmentFactory.create(
             learner=world.x_learner_a,
             competency=competency,
-            method="observation",
             assessor=world.x_assessor_a,
             organisation=world.org_x,
-            outcome="competent",
-            level=1,
-            assessed_at=timezone.now(),
         )
-        Assessment.objects.create(
+        AssessmentFactory.create(
             learner=world.x_learner_a,
             competency=competency,
             method="evidence",
             assessor=world.x_assessor_a,
             organisation=world.org_x,
             outcome="not_yet_competent",
-            level=1,
-            assessed_at=timezone.now(),
             supersedes=earlier,
         )
     learner, assessor = signed_in(world.x_learner_a), signed_in(world.x_assessor_a)
@@ -540,15 +534,11 @@ def test_the_form_shows_refusals_on_their_fields_and_keeps_what_was_typed(
     world: World, changes: dict[str, Any], field: str, message: str
 ) -> None:
     competency, other = make_framework(2)
-    elsewhere = Assessment.objects.create(
+    elsewhere = AssessmentFactory.create(
         learner=world.x_learner_a,
         competency=other,
-        method="observation",
         assessor=world.x_assessor_a,
         organisation=world.org_x,
-        outcome="competent",
-        level=1,
-        assessed_at=timezone.now(),
     )
     values = {
         "self": world.x_assessor_a.pk,

@@ -15,6 +15,7 @@ from competencies.selectors import _current_rows_orm, _current_rows_postgresql, 
 from competencies.services import add_months, assessment_record, valid_until_for
 from competencies.states import State
 from tests.conftest import World
+from tests.factories import AssessmentFactory
 from tests.support.competencies import make_framework
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -107,10 +108,9 @@ def test_the_postgresql_statement_and_the_orm_query_choose_and_classify_alike(
         earlier = [a for a in history if not Assessment.objects.filter(supersedes=a).exists()]
         corrected = chance.choice(earlier) if earlier and chance.random() < 0.3 else None
         history.append(
-            Assessment.objects.create(
+            AssessmentFactory.create(
                 learner=corrected.learner if corrected else chance.choice(learners),
                 competency=corrected.competency if corrected else chance.choice(competencies),
-                method="observation",
                 assessor=world.x_assessor_a,
                 # Two organisations' histories of the same people: each has its own state.
                 organisation=corrected.organisation

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from competencies.models import Assessment
-from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog
+from competencies.models import Assessment, Competency
+from notifications.models import Kind, ReminderLog
 from notifications.planning import plan_daily, plan_weekly_digest
 from tests.conftest import World
+from tests.factories import AssessmentFactory, EmailOptOutFactory, MandatoryKindFactory
 from tests.support.competencies import make_framework, require
 from tests.support.notifications import due_enrolment
 from tests.support.training import publish_module
@@ -91,34 +92,27 @@ def test_competency_expiry_windows_only_for_what_the_current_role_requires(world
     require(world.x_team_a, [required], role=Role.LEARNER)
     today = timezone.localdate()
 
-    def assessed(competency_id: int, valid_until: datetime.date) -> Assessment:
-        return Assessment.objects.create(
+    def assessed(competency: Competency, valid_until: datetime.date) -> Assessment:
+        return AssessmentFactory.create(
             learner=world.x_learner_a,
-            competency_id=competency_id,
-            method="observation",
+            competency=competency,
             assessor=world.x_assessor_a,
             organisation=world.org_x,
-            outcome="competent",
-            level=1,
             assessed_at=timezone.now() - datetime.timedelta(days=400),
             valid_until=valid_until,
         )
 
-    expiring = assessed(required.pk, today + datetime.timedelta(days=30))
-    assessed(not_required.pk, today + datetime.timedelta(days=30))
+    expiring = assessed(required, today + datetime.timedelta(days=30))
+    assessed(not_required, today + datetime.timedelta(days=30))
 
     plan_daily()
     assert _log() == {(world.x_learner_a.pk, Kind.COMPETENCY_EXPIRING, expiring.pk, "30d")}
 
-    renewed = Assessment.objects.create(
+    renewed = AssessmentFactory.create(
         learner=world.x_learner_a,
         competency=required,
-        method="observation",
         assessor=world.x_assessor_a,
         organisation=world.org_x,
-        outcome="competent",
-        level=1,
-        assessed_at=timezone.now(),
         valid_until=today + datetime.timedelta(days=5),
     )
     plan_daily()
@@ -128,9 +122,9 @@ def test_competency_expiry_windows_only_for_what_the_current_role_requires(world
 def test_opt_outs_are_respected_unless_the_organisation_makes_the_kind_mandatory(
     world: World,
 ) -> None:
-    EmailOptOut.objects.create(person=world.x_learner_a, kind=Kind.DUE_SOON)
-    EmailOptOut.objects.create(person=world.x_learner_a, kind=Kind.OVERDUE)
-    MandatoryKind.objects.create(organisation=world.org_x, kind=Kind.OVERDUE)
+    EmailOptOutFactory.create(person=world.x_learner_a, kind=Kind.DUE_SOON)
+    EmailOptOutFactory.create(person=world.x_learner_a, kind=Kind.OVERDUE)
+    MandatoryKindFactory.create(organisation=world.org_x, kind=Kind.OVERDUE)
     due_enrolment(world.x_learner_a, publish_module(), days=1)
     late = due_enrolment(world.x_learner_a, publish_module(slug="late"), days=-1)
 

@@ -15,13 +15,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from competencies.models import Assessment, Competency
 from notifications.models import Kind, ReminderLog
 from notifications.sending import send_pending
 from notifications.tokens import read_unsubscribe_token
 from tests.conftest import World
-from tests.factories import AssessmentFactory, UserFactory
+from tests.factories import AssessmentFactory, MembershipFactory, UserFactory
 from tests.support.competencies import make_framework
 from tests.support.notifications import due_enrolment, smtp_mailers
 from tests.support.smtp import Mailbox, smtp_server
@@ -100,9 +100,7 @@ def delivered(
 
 def _learner(world: World, full_name: str, email: str) -> User:
     person = UserFactory.create(full_name=full_name, email=email)
-    Membership.objects.create(
-        user=person, organisation=world.org_x, team=world.x_team_a, role=Role.LEARNER
-    )
+    MembershipFactory.create(user=person, team=world.x_team_a, role=Role.LEARNER)
     return person
 
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from notifications.models import Kind, ReminderLog, Status
 from notifications.planning import plan_daily
 from notifications.sending import TemporarySendFailure, send_pending
 from tests.conftest import World
+from tests.factories import AssessmentFactory, MembershipFactory
 from tests.support.notifications import due_enrolment, smtp_mailers
 from tests.support.smtp import Mailbox, smtp_server
 from tests.support.training import publish_module
@@ -129,23 +130,17 @@ def test_a_digest_lists_only_its_organisations_assessments_of_a_shared_learner(
 ) -> None:
     """Issue 12: a learner in X and Y, with a competency expiring under X only. X's manager
     is told; Y's manager is not (another organisation's assessment)."""
-    from competencies.models import Assessment
     from notifications.planning import plan_weekly_digest
     from tests.support.competencies import make_framework
 
     learner = world.x_learner_a
-    Membership.objects.create(
-        user=learner, organisation=world.org_y, team=world.y_team_a, role=Role.LEARNER
-    )
+    MembershipFactory.create(user=learner, team=world.y_team_a, role=Role.LEARNER)
     [competency] = make_framework(1)
-    Assessment.objects.create(
+    AssessmentFactory.create(
         learner=learner,
         competency=competency,
         organisation=world.org_x,
-        method="observation",
         assessor=world.x_assessor_a,
-        outcome="competent",
-        level=1,
         assessed_at=timezone.now() - datetime.timedelta(days=700),
         valid_until=timezone.localdate() + datetime.timedelta(days=10),
     )

@@ -2,9 +2,10 @@
 
 from django.test import Client
 
-from notifications.models import EmailOptOut, Kind, MandatoryKind
+from notifications.models import EmailOptOut, Kind
 from notifications.tokens import unsubscribe_token
 from tests.conftest import World
+from tests.factories import MandatoryKindFactory
 
 
 def test_one_click_post_without_cookies_unsubscribes_and_get_changes_nothing(world: World) -> None:
@@ -41,7 +42,7 @@ def test_one_persons_token_cannot_affect_another(world: World) -> None:
 def test_preferences_page_saves_choices_and_says_what_is_mandatory(
     world: World, client: Client
 ) -> None:
-    MandatoryKind.objects.create(organisation=world.org_x, kind=Kind.OVERDUE)
+    MandatoryKindFactory.create(organisation=world.org_x, kind=Kind.OVERDUE)
     client.force_login(world.x_learner_a)
 
     page = client.get("/settings/email/").content.decode()

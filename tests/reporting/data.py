@@ -18,10 +18,17 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
-from competencies.models import Assessment, Competency, Domain, Framework, Requirement
+from competencies.models import Assessment, Competency, Domain, Requirement
 from competencies.selectors import current_states
 from competencies.states import HOLDS, State
-from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Module, ModuleVersion
+from tests.factories import (
+    FrameworkFactory,
+    ModuleFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    TeamFactory,
+)
+from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Module
 
 SECTORS = [Sector.HEALTH, Sector.HOUSING, Sector.SOCIAL_CARE, Sector.VOLUNTARY]
 INDICATOR_SETS = [
@@ -60,13 +67,11 @@ def version_of(module: Module) -> int:
 
 
 def _make_module(index: int, organisation: Organisation | None) -> Module:
-    module = Module.objects.create(slug=f"stats-module-{index}", organisation=organisation)
-    version = ModuleVersion.objects.create(
-        module=module, number=1, title=f"Module {index:02d}", summary="-", content_hash="x"
+    return ModuleFactory.create(
+        slug=f"stats-module-{index}",
+        organisation=organisation,
+        current_version__title=f"Module {index:02d}",
     )
-    module.current_version = version
-    module.save(update_fields=["current_version"])
-    return module
 
 
 def build(seed: int, *, people: int = 48, modules: int = 5, spread_days: int = 700) -> Data:
@@ -74,15 +79,16 @@ def build(seed: int, *, people: int = 48, modules: int = 5, spread_days: int = 7
     chance = random.Random(seed)
     now = timezone.now()
     organisations = [
-        Organisation.objects.create(
+        OrganisationFactory.create(
             name=f"Stats org {seed}-{index}", slug=f"stats-{seed}-{index}", sector=sector
         )
         for index, sector in enumerate(SECTORS)
     ]
-    partnership = Partnership.objects.create(name=f"Stats partnership {seed}", slug=f"sp-{seed}")
-    partnership.organisations.add(*organisations[:3])
+    partnership = PartnershipFactory.create(
+        name=f"Stats partnership {seed}", slug=f"sp-{seed}", organisations=organisations[:3]
+    )
     teams = [
-        Team.objects.create(organisation=organisation, name=f"Team {index}")
+        TeamFactory.create(organisation=organisation, name=f"Team {index}")
         for organisation in organisations
         for index in range(2)
     ]
@@ -189,7 +195,7 @@ def build(seed: int, *, people: int = 48, modules: int = 5, spread_days: int = 7
                     break
     Enrolment.objects.bulk_create(enrolments)
 
-    framework = Framework.objects.create(slug=f"stats-{seed}", title="Stats framework")
+    framework = FrameworkFactory.create(slug=f"stats-{seed}", title="Stats framework")
     domains = list(Domain.values)
     competencies = Competency.objects.bulk_create(
         Competency(

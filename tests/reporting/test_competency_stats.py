@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from competencies.models import Competency
 from tests.reporting.data import COMPETENCY_FIGURES, build, recount_competencies
-from tests.reporting.test_completions import assert_csv_matches_json, csv_rows, key_client
+from tests.reporting.test_completions import assert_csv_matches_json, csv_rows
+from tests.support.api import key_client
 
 URL = "/api/v1/stats/competencies/"
 DIMENSIONS = ("competency", "domain", "level", "organisation", "sector")
@@ -69,7 +70,7 @@ def api_rows(body: dict[str, Any], dims: tuple[str, ...]) -> dict[tuple, list[in
 def test_every_grouping_and_filter_equals_a_recount_and_csv_agrees(db: None, seed: int) -> None:
     data = build(seed)
     organisation = data.organisations[1]
-    client = key_client(data, 1)
+    client = key_client(data.organisations[1])
     today = timezone.localdate()
     competencies = {c.pk: c for c in Competency.objects.all()}
     ours = {c.pk for c in data.competencies}
@@ -127,6 +128,6 @@ def test_every_competency_has_a_row_when_grouped_by_competency(
 def test_an_unknown_competency_is_not_found(db: None) -> None:
     data = build(14, people=4)
 
-    response = key_client(data).get(URL, {"competency": 999_999})
+    response = key_client(data.organisations[0]).get(URL, {"competency": 999_999})
 
     assert response.status_code == 404

@@ -12,14 +12,14 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, OrganisationAPIKey, User
+from accounts.models import User
 from tests.reporting.data import (
     COMPLETION_KEYS,
-    Data,
     api_completion_rows,
     build,
     recount_completions,
 )
+from tests.support.api import key_client
 from training.models import Enrolment
 
 URL = "/api/v1/stats/completions/"
@@ -29,15 +29,6 @@ GROUPINGS = [
     for size in range(len(DIMENSIONS) + 1)
     for combo in itertools.combinations(DIMENSIONS, size)
 ]
-
-
-def key_client(data: Data, organisation_index: int = 0, scope: str = KeyScope.READ) -> APIClient:
-    _, key = OrganisationAPIKey.objects.create_key(
-        name="stats", organisation=data.organisations[organisation_index], scope=scope
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
 
 
 def csv_rows(response: Any) -> list[list[str]]:
@@ -68,7 +59,7 @@ def scoped(enrolments: list[Enrolment], **conditions: Any) -> list[Enrolment]:
 def test_every_grouping_and_filter_equals_a_recount_and_csv_agrees(db: None, seed: int) -> None:
     data = build(seed)
     organisation = data.organisations[0]
-    client = key_client(data)
+    client = key_client(data.organisations[0])
     today = timezone.localdate()
     everything = list(Enrolment.objects.filter(organisation=organisation))
     in_org = everything
@@ -183,7 +174,7 @@ def test_bad_parameters_are_a_400_in_the_error_shape(
     db: None, params: dict[str, str], field: str
 ) -> None:
     data = build(5, people=6, modules=1)
-    client = key_client(data)
+    client = key_client(data.organisations[0])
 
     response = client.get(URL, params)
 

@@ -9,43 +9,33 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, Organisation, OrganisationAPIKey, Team, User
+from accounts.models import Organisation, Team, User
 from reporting.models import StatsValidator
 from reporting.tasks import purge_stats_validators
 from tests.conftest import World
-from training.models import Enrolment, Module, ModuleVersion
+from tests.factories import EnrolmentFactory, ModuleFactory
+from tests.support.api import key_client
+from training.models import Enrolment
 
 URL = "/api/v1/stats/completions/"
 
 
 @pytest.fixture
 def client_and_enrolment(world: World) -> tuple[APIClient, Enrolment, Enrolment]:
-    module = Module.objects.create(slug="etag")
-    version = ModuleVersion.objects.create(
-        module=module, number=1, title="ETag", summary="-", content_hash="x"
-    )
-    module.current_version = version
-    module.save()
+    module = ModuleFactory.create(slug="etag", current_version__title="ETag")
 
     def enrol(learner: User, organisation: Organisation, team: Team) -> Enrolment:
-        return Enrolment.objects.create(
+        return EnrolmentFactory.create(
             learner=learner,
             module=module,
-            version=version,
             organisation=organisation,
             team=team,
-            source="assigned",
             due_date=timezone.localdate() - datetime.timedelta(days=1),
         )
 
     ours = enrol(world.x_learner_a, world.org_x, world.x_team_a)
     theirs = enrol(world.y_learner, world.org_y, world.y_team_a)
-    _, key = OrganisationAPIKey.objects.create_key(
-        name="nightly", organisation=world.org_x, scope=KeyScope.READ
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client, ours, theirs
+    return key_client(world.org_x), ours, theirs
 
 
 def test_unchanged_figures_answer_304_to_either_validator(

@@ -19,7 +19,7 @@ from accounts.models import User
 from competencies.models import Assessment, Indicator
 from reporting.indicators import Quarter
 from tests.reporting.data import Data, build
-from tests.reporting.test_completions import key_client
+from tests.support.api import key_client
 from training.models import Enrolment
 
 URL = "/api/v1/indicators/"
@@ -149,7 +149,7 @@ def check_csv(body: dict[str, Any], text: str) -> None:
 @pytest.mark.parametrize("seed", [41, 42])
 def test_an_organisations_indicators_equal_a_recount(db: None, seed: int) -> None:
     data = build(seed, people=60, spread_days=500)
-    client = key_client(data)
+    client = key_client(data.organisations[0])
     organisation = data.organisations[0]
     for quarter in (Quarter.last_complete(), Quarter.last_complete().shifted(-1)):
         response = client.get(URL, {"organisation": str(organisation.pk), "quarter": str(quarter)})
@@ -216,7 +216,7 @@ def test_bad_report_parameters_are_refused(
         for key, value in params.items()
     }
 
-    response = key_client(data).get(URL, params)
+    response = key_client(data.organisations[0]).get(URL, params)
 
     assert response.status_code == status, response.content
     assert field in response.json()["error"]["fields"]
@@ -238,7 +238,7 @@ def test_quarters_know_their_days_and_neighbours() -> None:
 def test_naming_neither_means_the_one_scope_a_key_has(db: None) -> None:
     """Issue 11: the schema cannot state "one of the two", so neither means your own."""
     data = build(45, people=4, modules=1)
-    client = key_client(data)
+    client = key_client(data.organisations[0])
 
     neither = client.get(URL, {"quarter": "2026-Q1"})
     named = client.get(URL, {"quarter": "2026-Q1", "organisation": str(data.organisations[0].pk)})
@@ -255,6 +255,6 @@ def test_naming_both_answers_404_unless_both_are_in_scope(db: None) -> None:
         "partnership": "1",
     }
 
-    response = key_client(data).get(URL, params)
+    response = key_client(data.organisations[0]).get(URL, params)
 
     assert response.status_code == 404

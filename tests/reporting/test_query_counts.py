@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.reporting.data import Data, build
-from tests.reporting.test_completions import key_client
+from tests.support.api import key_client
 from training.models import Enrolment
 
 # With an API key: the key, then the figures, the names each grouping shows (one query per
@@ -72,7 +72,7 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
 
 def _client(data: Data, who: str, client_for: Callable[[User], APIClient]) -> tuple[APIClient, int]:
     if who == "key":
-        return key_client(data), KEY
+        return key_client(data.organisations[0]), KEY
     if who == "manager":
         return client_for(data.managers[data.teams[0].pk]), SESSION
     if who == "admin":

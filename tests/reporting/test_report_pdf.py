@@ -21,7 +21,7 @@ from reporting.indicators import Quarter
 from reporting.models import IndicatorReport, ReportStatus
 from reporting.pdf import renderer
 from tests.reporting.data import build
-from tests.reporting.test_completions import key_client
+from tests.support.api import key_client
 from tests.support.worker import celery_worker, wait_for
 
 REQUEST = "/api/v1/indicators/reports/"
@@ -67,7 +67,7 @@ def test_the_report_pdf_is_built_by_the_worker_with_every_indicator_and_figure(
 ) -> None:
     data = build(51, people=90, spread_days=400)
     viewer = client_for(data.viewer)
-    key = key_client(data, scope=KeyScope.READ_WRITE)  # asking records a report
+    key = key_client(data.organisations[0], KeyScope.READ_WRITE)  # asking records a report
     quarter = str(Quarter.last_complete())
     partnership = {"partnership": str(data.partnership.pk), "quarter": quarter}
     organisation = {"organisation": str(data.organisations[0].pk), "quarter": quarter}

@@ -12,12 +12,12 @@ from django.core.files.base import ContentFile
 from django.http import StreamingHttpResponse
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, Organisation, OrganisationAPIKey, Partnership, User
+from accounts.models import KeyScope, Partnership, User
 from reporting.models import IndicatorReport, ReportStatus
 from tests.conftest import World
-from tests.factories import UserFactory
-from tests.reporting.data import version_of
-from training.models import Enrolment, Module, ModuleVersion
+from tests.factories import EnrolmentFactory, ModuleFactory, PartnershipFactory, UserFactory
+from tests.support.api import key_client
+from training.models import Module
 
 STATS = "/api/v1/stats/completions/"
 COMPETENCIES = "/api/v1/stats/competencies/"
@@ -33,37 +33,22 @@ class Setting:
     report_p: IndicatorReport
 
 
-def _module(slug: str, organisation: Organisation | None = None) -> Module:
-    module = Module.objects.create(slug=slug, organisation=organisation)
-    version = ModuleVersion.objects.create(
-        module=module, number=1, title=slug, summary="-", content_hash="x"
-    )
-    module.current_version = version
-    module.save()
-    return module
-
-
 @pytest.fixture
 def setting(world: World) -> Setting:
-    shared = _module("shared")
-    module_y = _module("y-own", world.org_y)
+    shared = ModuleFactory.create(slug="shared")
+    module_y = ModuleFactory.create(slug="y-own", organisation=world.org_y)
     for learner, organisation, team in (
         (world.x_learner_a, world.org_x, world.x_team_a),
         (world.x_learner_b, world.org_x, world.x_team_b),
         (world.y_learner, world.org_y, world.y_team_a),
     ):
-        Enrolment.objects.create(
-            learner=learner,
-            module=shared,
-            version_id=version_of(shared),
-            organisation=organisation,
-            team=team,
-            source="assigned",
+        EnrolmentFactory.create(
+            learner=learner, module=shared, organisation=organisation, team=team
         )
-    partnership = Partnership.objects.create(name="P", slug="p")
-    partnership.organisations.add(world.org_x, world.org_y)
     viewer = UserFactory.create()
-    partnership.viewers.add(viewer)
+    partnership = PartnershipFactory.create(
+        name="P", organisations=[world.org_x, world.org_y], viewers=[viewer]
+    )
     report_x = IndicatorReport.objects.create(
         organisation=world.org_x, quarter="2026-Q1", status=ReportStatus.READY
     )
@@ -75,19 +60,10 @@ def setting(world: World) -> Setting:
     return Setting(world, partnership, viewer, module_y, report_x, report_p)
 
 
-def key_for(world: World, scope: str = KeyScope.READ, organisation: str = "x") -> APIClient:
-    _, key = OrganisationAPIKey.objects.create_key(
-        name="k", organisation=world.org_x if organisation == "x" else world.org_y, scope=scope
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
-
-
 def test_an_organisation_key_gets_only_its_own_organisation(setting: Setting) -> None:
     world = setting.world
     for scope in (KeyScope.READ, KeyScope.READ_WRITE):
-        client = key_for(world, scope)
+        client = key_client(world.org_x, scope)
 
         body = client.get(STATS, {"group_by": "organisation,team"}).json()
 
@@ -103,7 +79,7 @@ def test_an_organisation_key_gets_only_its_own_organisation(setting: Setting) ->
 
 def test_another_organisations_filters_are_not_found(setting: Setting) -> None:
     world = setting.world
-    client = key_for(world)
+    client = key_client(world.org_x)
 
     for url, params in (
         (STATS, {"team": world.y_team_a.pk}),
@@ -177,7 +153,7 @@ def test_only_a_partnerships_viewers_see_it(
         f"/partnerships/{partnership.pk}/",
     ]
     viewer = client_for(setting.viewer)
-    outsiders = [client_for(world.x_admin), client_for(world.y_admin), key_for(world)]
+    outsiders = [client_for(world.x_admin), client_for(world.y_admin), key_client(world.org_x)]
 
     assert [viewer.get(url).status_code for url in urls] == [200] * len(urls)
     assert viewer.get("/api/v1/partnerships/").json() == [
@@ -208,11 +184,11 @@ def test_reports_of_an_organisation_are_for_its_admins_and_keys(
     status_url = f"/api/v1/indicators/reports/{setting.report_x.pk}/"
 
     assert client_for(world.x_admin).get(status_url).status_code == 200
-    assert key_for(world).get(status_url).status_code == 200
-    download = cast(StreamingHttpResponse, key_for(world).get(status_url + "pdf/"))
+    assert key_client(world.org_x).get(status_url).status_code == 200
+    download = cast(StreamingHttpResponse, key_client(world.org_x).get(status_url + "pdf/"))
     assert b"".join(cast(Iterable[bytes], download.streaming_content)) == b"%PDF-1.7 x"
     assert client_for(world.y_admin).get(status_url).status_code == 404
-    assert key_for(world, organisation="y").get(status_url).status_code == 404
+    assert key_client(world.org_y).get(status_url).status_code == 404
     assert client_for(world.x_manager_a).get(status_url).status_code == 404
 
 

@@ -15,9 +15,15 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, Partnership, Role, Team, User
 from reporting.suppression import ALL, Cube, Hierarchy, flat
-from tests.factories import UserFactory
+from tests.factories import (
+    ModuleFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.reporting.data import version_of
-from training.models import Enrolment, EnrolmentStatus, Module, ModuleVersion
+from training.models import Enrolment, EnrolmentStatus, Module
 
 THRESHOLD = 5
 
@@ -138,26 +144,17 @@ def _enrol(
 @pytest.fixture
 def partnership(db: None) -> tuple[Partnership, User, dict[str, Organisation]]:
     """Two health organisations (one tiny), one housing, one social care."""
-    module = Module.objects.create(slug="suppression")
-    version = ModuleVersion.objects.create(
-        module=module, number=1, title="Suppression", summary="-", content_hash="x"
-    )
-    module.current_version = version
-    module.save()
+    module = ModuleFactory.create(slug="suppression", current_version__title="Suppression")
     sizes = {"big health": ("health", 20), "tiny health": ("health", 3),
              "housing": ("housing", 30), "care": ("social_care", 12)}  # fmt: skip
     organisations = {}
-    partnership = Partnership.objects.create(name="Suppression", slug="suppression")
     for name, (sector, size) in sizes.items():
-        organisation = Organisation.objects.create(
-            name=name, slug=name.replace(" ", "-"), sector=sector
-        )
-        team = Team.objects.create(organisation=organisation, name="Team")
+        organisation = OrganisationFactory.create(name=name, sector=sector)
+        team = TeamFactory.create(organisation=organisation)
         _enrol(organisation, team, module, size, status=EnrolmentStatus.IN_PROGRESS)
         organisations[name] = organisation
-    partnership.organisations.add(*organisations.values())
     viewer = UserFactory.create()
-    partnership.viewers.add(viewer)
+    partnership = PartnershipFactory.create(organisations=organisations.values(), viewers=[viewer])
     return partnership, viewer, organisations
 
 

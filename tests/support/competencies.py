@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from accounts.models import Membership, Role, Team, User
-from competencies.models import Competency, Domain, Framework, Requirement
+from accounts.models import Role, Team, User
+from competencies.models import Competency, Domain, Framework
+from tests.factories import CompetencyFactory, MembershipFactory, RequirementFactory, UserFactory
 
 
 def make_framework(count: int = 5, *, validity_months: int = 24) -> list[Competency]:
@@ -11,7 +12,7 @@ def make_framework(count: int = 5, *, validity_months: int = 24) -> list[Compete
     framework, _ = Framework.objects.get_or_create(slug="test", defaults={"title": "Test"})
     domains = list(Domain.values)
     return [
-        Competency.objects.create(
+        CompetencyFactory.create(
             framework=framework,
             code=f"T-{index:02d}",
             title=f"Competency {index}",
@@ -27,9 +28,7 @@ def make_framework(count: int = 5, *, validity_months: int = 24) -> list[Compete
 
 def require(team: Team, competencies: list[Competency], role: str = "") -> None:
     for competency in competencies:
-        Requirement.objects.create(
-            team=team, role=role, competency=competency, level=competency.level
-        )
+        RequirementFactory.create(team=team, role=role, competency=competency)
 
 
 def cells_of(person: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,7 +50,6 @@ def team_with_learners(
 ) -> tuple[Team, list[User], list[Competency]]:
     """X team A grown to `people` members (the world's manager, assessor and learner, then
     more learners) and a framework of `competencies`, half of them required of learners."""
-    from tests.factories import UserFactory
 
     team = world.x_team_a
     comps = make_framework(competencies)
@@ -59,6 +57,6 @@ def team_with_learners(
     learners = [world.x_learner_a]
     for _ in range(people - 3):
         user = UserFactory.create()
-        Membership.objects.create(user=user, organisation=world.org_x, team=team, role=Role.LEARNER)
+        MembershipFactory.create(user=user, team=team, role=Role.LEARNER)
         learners.append(user)
     return team, learners, comps

@@ -4,8 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.models import User
-from training.models import Enrolment, EnrolmentSource, Module
+from accounts.models import Team, User
+from tests.factories import EnrolmentFactory
+from training.models import Enrolment, Module
 
 
 def due_enrolment(
@@ -13,20 +14,21 @@ def due_enrolment(
     module: Module,
     *,
     days: int,
-    team_id: int | None = None,
+    team: Team | None = None,
     status: str = "not_started",
 ) -> Enrolment:
-    """An assigned enrolment due `days` from today (negative: overdue)."""
-    membership = learner.memberships.filter(role="learner").first()
+    """An assigned enrolment, in the learner's organisation and team, due `days` from today
+    (negative: overdue)."""
+    membership = (
+        learner.memberships.select_related("organisation", "team").filter(role="learner").first()
+    )
     assert membership is not None
     assert module.current_version is not None
-    return Enrolment.objects.create(
+    return EnrolmentFactory.create(
         learner=learner,
         module=module,
-        version=module.current_version,
-        organisation_id=membership.organisation_id,
-        team_id=team_id or membership.team_id,
-        source=EnrolmentSource.ASSIGNED,
+        organisation=membership.organisation,
+        team=team or membership.team,
         status=status,
         due_date=timezone.localdate() + datetime.timedelta(days=days),
         completed_at=timezone.now() if status == "completed" else None,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, OrganisationAPIKey, User
+from accounts.models import KeyScope, User
 from tests.conftest import World
+from tests.support.api import key_client
 from tests.support.training import publish_module, right_answers, wrong_answers
 from training.models import Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module, QuizAttempt
 
@@ -499,19 +500,8 @@ def test_api_keys_read_their_organisations_enrolments_and_write_only_with_write_
 ) -> None:
     mine = _enrol(client_for(world.x_learner_a), module)["id"]
     _enrol(client_for(world.y_learner), module)
-    read_key, write_key = APIClient(), APIClient()
-    read_key.credentials(
-        HTTP_AUTHORIZATION="Api-Key "
-        + OrganisationAPIKey.objects.create_key(
-            name="r", organisation=world.org_x, scope=KeyScope.READ
-        )[1]
-    )
-    write_key.credentials(
-        HTTP_AUTHORIZATION="Api-Key "
-        + OrganisationAPIKey.objects.create_key(
-            name="w", organisation=world.org_x, scope=KeyScope.READ_WRITE
-        )[1]
-    )
+    read_key = key_client(world.org_x, KeyScope.READ)
+    write_key = key_client(world.org_x, KeyScope.READ_WRITE)
     body = {"module": module.pk, "team": world.x_team_b.pk}
 
     listed = {row["id"] for row in read_key.get("/api/v1/enrolments/").json()["results"]}
