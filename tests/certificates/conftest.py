@@ -11,6 +11,7 @@ from pytest_django.fixtures import Settings
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from certificates.models import Certificate
+from tests.support.smtp import Mailbox, smtp_server
 from tests.support.training import publish_module, right_answers
 from training import services as training
 from training.models import Enrolment, Lesson, Module
@@ -29,6 +30,19 @@ def media(settings: Settings, tmp_path: Path) -> Path:
     """Certificate PDFs go to a folder of this test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def smtp_mailbox(settings: Settings) -> Iterator[Mailbox]:
+    """Email goes by SMTP to a real server on loopback; its mailbox holds what arrived."""
+    with smtp_server() as (mailbox, port):
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            }
+        }
+        yield mailbox
 
 
 def complete_module(learner: User, module: Module) -> Enrolment:

@@ -2,14 +2,13 @@
 completion, a failed attempt is recorded and retried by the relay until the email is
 sent once, and a PDF stored by a transaction that then fails is deleted (no orphan)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import OperationalError
 from django.db.models import QuerySet
-from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from certificates import services
@@ -18,25 +17,13 @@ from core.jobs import jobs_relay
 from core.models import Job, JobState
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.conftest import World
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.smtp import Mailbox
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
 Complete = Callable[[User], Enrolment]
 TASK = "certificates.tasks.issue_certificate"
-
-
-@pytest.fixture
-def mailbox(settings: Settings) -> Iterator[Mailbox]:
-    with smtp_server() as (mailbox, port):
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-            }
-        }
-        yield mailbox
 
 
 def test_a_completion_records_its_issue_job_in_the_same_transaction(
@@ -56,10 +43,10 @@ def test_a_certificate_email_refused_for_a_while_is_sent_once_by_the_relay(
     world: World,
     completed: Complete,
     media: Path,
-    mailbox: Mailbox,
+    smtp_mailbox: Mailbox,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    mailbox.scripted_replies.extend(["451 Try again later"] * 2)
+    smtp_mailbox.scripted_replies.extend(["451 Try again later"] * 2)
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = completed(world.x_learner_a)
     job = Job.objects.get(task=TASK)
@@ -74,7 +61,7 @@ def test_a_certificate_email_refused_for_a_while_is_sent_once_by_the_relay(
     job.refresh_from_db()
     certificate = certificate_of(enrolment)
     assert job.state == JobState.DONE and job.attempts == 2
-    assert [m["To"] for m in mailbox.messages] == [world.x_learner_a.email]
+    assert [m["To"] for m in smtp_mailbox.messages] == [world.x_learner_a.email]
     assert pdf_files(media) == [stored_pdf(media, certificate)]
     assert jobs_relay(now=job.due_at) == 0
 

@@ -2,7 +2,7 @@
 code in-process (the real worker path is in test_worker.py)."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from tests.factories import (
     MandatoryKindFactory,
     ModuleCompetencyFactory,
 )
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.smtp import Mailbox
 from training.models import Enrolment, Module
 from worker.celery import app
 from worker.checks import tasks_outliving_visibility
@@ -58,19 +58,6 @@ def evidenced(module: Module) -> list[Competency]:
     for competency in competencies:
         ModuleCompetencyFactory.create(module=module, competency=competency)
     return competencies
-
-
-@pytest.fixture
-def smtp_mailbox(settings: Settings) -> Iterator[Mailbox]:
-    """Email goes by SMTP to a real server on loopback; its mailbox holds what arrived."""
-    with smtp_server() as (mailbox, port):
-        settings.MAILERS = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-            }
-        }
-        yield mailbox
 
 
 # --- completion records the certificate, the job issues it after commit ---------------
