@@ -36,6 +36,7 @@ def ids_for(steps: list[str]) -> list[tuple[str | None, object]]:
         return [(message.id, message.obj) for message in completion_steps_check(None)]
 
 
+@pytest.mark.django_db  # the model checks `check` also runs ask the database what it supports
 def test_the_configured_steps_pass() -> None:
     assert completion_steps_check(None) == []
     call_command("check", "--fail-level", "WARNING")  # raises SystemCheckError on any issue
@@ -85,6 +86,7 @@ def test_each_bad_entry_is_named_and_good_ones_are_not() -> None:
     assert "training.services.no_such_step" in errors[0].msg
 
 
+@pytest.mark.django_db  # as above
 def test_manage_py_check_fails_on_a_bad_step() -> None:
     with (
         override_settings(HEARTH_COMPLETION_STEPS=["training.services.no_such_step"]),
