@@ -94,8 +94,9 @@ def job_request(
     key = job_key(task_name, args)
     now = timezone.now()
     changes = {"requested_at": now, "due_at": now, "gave_up_at": None}
-    if Job.objects.filter(key=key, done_at__isnull=True).update(**changes):
-        return Job.objects.get(key=key, done_at__isnull=True)
+    open_job = Job.objects.filter(key=key, done_at__isnull=True)
+    if open_job.update(**changes):
+        return open_job.get()
     try:
         with transaction.atomic():
             return Job.objects.create(
@@ -108,8 +109,8 @@ def job_request(
             )
     except IntegrityError:
         # Another transaction opened the same job first: share it.
-        Job.objects.filter(key=key, done_at__isnull=True).update(**changes)
-        return Job.objects.get(key=key, done_at__isnull=True)
+        open_job.update(**changes)
+        return open_job.get()
 
 
 def enqueue_on_commit(
