@@ -1,17 +1,27 @@
 """Benchmark: Hearth's reminders (plan, render, send) against a bare smtplib loop.
 
-Both send the same messages to the same SMTP server on loopback (aiosmtpd, a counting
-sink) in the same run: Hearth plans the reminders with SQL, renders each email with
-Django's templates (per message) and sends through Django's own SMTP backend in batches
-over one connection; the bare loop sends the identical, pre-built messages with smtplib
-over one connection. For context it also times Django's SMTP backend sending the same
-email objects already built (`django/bare ratio:`, the floor for any path through
-Django's email API). Prints emails per second and, on a line starting `ours/bare ratio:`,
-the median of per-round ratios of time per email (the limit is 3).
+Both send the same emails to the same SMTP server on loopback (aiosmtpd, a counting
+sink, in a process of its own) in the same run: Hearth plans the reminders with SQL,
+renders each email with Django's templates (per message) and sends through Django's own
+SMTP backend in batches over one connection. The bare loop is what a script with no
+framework would do: for each email, build it with the standard library's email package
+(`email.message.EmailMessage`: the same headers, plain text and HTML alternative, values
+prepared beforehand) and send it with smtplib over one connection.
+
+For context it also prints two floors measured in the same run: Django's SMTP backend
+sending the same email objects already built (`django/bare ratio:`), and smtplib
+replaying the identical bytes Hearth sent, with nothing built at all (`replay` lines):
+no path that builds an email can approach the replay, since building the MIME is most
+of the work. Prints emails per second and, on a line starting `ours/bare ratio:`, the
+median of per-round ratios of time per email (the limit is 3).
 Run: .venv/bin/python bench/reminders.py
 """
 
 import datetime
+import email
+import email.message
+import email.policy
+import email.utils
 import logging
 import smtplib
 import socket
@@ -88,6 +98,31 @@ class Capture:
         return "250 OK"
 
 
+def stdlib_fields(content: bytes) -> dict[str, Any]:
+    """What the bare loop needs to build one email again: its headers and both bodies."""
+    parsed = email.message_from_bytes(content, policy=email.policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    text, html = parsed.get_body(("plain",)), parsed.get_body(("html",))
+    assert text is not None and html is not None
+    names = ["Subject", "From", "To", "Message-ID", "List-Unsubscribe"]
+    names += ["List-Unsubscribe-Post", "Auto-Submitted"]
+    return {
+        "headers": [(name, str(parsed[name])) for name in names],
+        "text": text.get_content(),
+        "html": html.get_content(),
+    }
+
+
+def stdlib_email(fields: dict[str, Any]) -> email.message.EmailMessage:
+    message = email.message.EmailMessage()
+    for name, value in fields["headers"]:
+        message[name] = value
+    message["Date"] = email.utils.formatdate(localtime=True)
+    message.set_content(fields["text"])
+    message.add_alternative(fields["html"], subtype="html")
+    return message
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -147,6 +182,7 @@ def main() -> None:
             ours()  # warm-up, capturing the exact messages for the bare loop
             prebuilt = capture.messages
             assert len(prebuilt) == EMAILS
+            fields = [stdlib_fields(content) for _, _, content in prebuilt]
             # And once more into Django's in-memory backend, keeping the email objects
             # for Django's own floor: its SMTP backend sending them, nothing else.
             settings.MAILERS = {
@@ -168,23 +204,29 @@ def main() -> None:
             def bare() -> float:
                 start = time.perf_counter()
                 with smtplib.SMTP("127.0.0.1", port) as smtp:
+                    for each in fields:
+                        smtp.send_message(stdlib_email(each))
+                return time.perf_counter() - start
+
+            def replay() -> float:
+                start = time.perf_counter()
+                with smtplib.SMTP("127.0.0.1", port) as smtp:
                     for sender, recipients, content in prebuilt:
                         smtp.sendmail(sender, recipients, content)
                 return time.perf_counter() - start
 
-            ours()
-            bare()
-            django_plain()
-            ours_times: list[float] = []
-            bare_times: list[float] = []
-            django_times: list[float] = []
+            # Each contender returns its own time (ours leaves out clearing the log).
+            contenders = {"ours": ours, "bare": bare, "django": django_plain, "replay": replay}
+            for run in contenders.values():
+                run()
+            times: dict[str, list[float]] = {name: [] for name in contenders}
             for _ in range(ROUNDS):
-                ours_times.append(ours())
-                bare_times.append(bare())
-                django_times.append(django_plain())
-            per_email_ours = [t / EMAILS for t in ours_times]
-            per_email_bare = [t / EMAILS for t in bare_times]
-            per_email_django = [t / EMAILS for t in django_times]
+                for name, run in contenders.items():
+                    times[name].append(run())
+            per_email = {name: [t / EMAILS for t in each] for name, each in times.items()}
+            per_email_ours, per_email_bare = per_email["ours"], per_email["bare"]
+            per_email_django, per_email_replay = per_email["django"], per_email["replay"]
+            ours_times, bare_times, django_times = times["ours"], times["bare"], times["django"]
             rate = EMAILS / sorted(ours_times)[len(ours_times) // 2]
             print(
                 f"reminders: {EMAILS} emails a round, {ROUNDS} interleaved rounds, "
@@ -194,8 +236,9 @@ def main() -> None:
                 f"hearth: {rate:.0f} emails/s (plan + render + send), "
                 f"median {ms(per_email_ours)} per email"
             )
+            bare_rate = EMAILS / sorted(bare_times)[ROUNDS // 2]
             print(
-                f"bare smtplib loop: {EMAILS / sorted(bare_times)[ROUNDS // 2]:.0f} emails/s, "
+                f"bare loop (stdlib email + smtplib): {bare_rate:.0f} emails/s, "
                 f"median {ms(per_email_bare)} per email"
             )
             print(
@@ -204,8 +247,18 @@ def main() -> None:
                 f"median {ms(per_email_django)} per email"
             )
             print(
+                f"smtplib replaying Hearth's bytes (nothing built): "
+                f"{EMAILS / sorted(times['replay'])[ROUNDS // 2]:.0f} emails/s, "
+                f"median {ms(per_email_replay)} per email"
+            )
+            print(
                 f"django/bare ratio: {median_ratio(per_email_django, per_email_bare):.2f} "
                 "(Django's own floor, for context)"
+            )
+            print(
+                f"ours/replay ratio: {median_ratio(per_email_ours, per_email_replay):.2f}, "
+                f"django/replay ratio: {median_ratio(per_email_django, per_email_replay):.2f} "
+                "(for context: building the MIME is most of the work)"
             )
             print(f"ours/bare ratio: {median_ratio(per_email_ours, per_email_bare):.2f} (limit 3)")
     finally:

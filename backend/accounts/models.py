@@ -115,6 +115,35 @@ class Organisation(models.Model):
         return self.name
 
 
+def record_organisation(
+    *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[Organisation | None, Organisation | None]":
+    """The organisation a personal record was made under: its scope follows the record, not
+    the person (ADR 0012). Protected: an organisation with records is never deleted."""
+    return models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+def acting_person(
+    *, related_name: str = "+", help_text: str = ""
+) -> "models.ForeignKey[User | None, User | None]":
+    """Who did something to a record; emptied, not cascaded, if their account is deleted."""
+    return models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class Team(models.Model):
     """A team within one organisation; managers manage named teams."""
 
@@ -239,9 +268,7 @@ class OrganisationAPIKey(AbstractAPIKey):
         Organisation, on_delete=models.CASCADE, related_name="api_keys"
     )
     scope = models.CharField(max_length=16, choices=KeyScope.choices, default=KeyScope.READ)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = acting_person()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractAPIKey.Meta):

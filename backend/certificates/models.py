@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import acting_person, record_organisation
 from training.models import Enrolment, Module
 
 
@@ -39,9 +39,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
     )
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    organisation = record_organisation()
     number = models.CharField(max_length=32, unique=True)
     verification_code = models.CharField(max_length=32, unique=True)
     learner_name = models.CharField(max_length=150)
@@ -56,25 +54,14 @@ class Certificate(models.Model):
     )
     completed_at = models.DateTimeField()
     issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    issued_by = acting_person(
         help_text="Who reissued it; empty when issued on completion.",
     )
     pdf = models.FileField(upload_to=certificate_pdf_path, max_length=200, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    revoked_by = acting_person()
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )

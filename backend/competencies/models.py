@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, Role, Team
+from accounts.models import Role, Team, record_organisation
 from training.models import Enrolment, Module
 
 
@@ -151,9 +151,7 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
     )
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="assessments")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    organisation = record_organisation()
     method = models.CharField(max_length=16, choices=Method.choices)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

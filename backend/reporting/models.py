@@ -4,12 +4,11 @@ Figures themselves are never stored: every request computes them live in SQL fro
 training and competency records (ADR 0008).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, Partnership
+from accounts.models import Organisation, Partnership, acting_person
 
 
 class StatsValidator(models.Model):
@@ -61,9 +60,7 @@ class IndicatorReport(models.Model):
     )
     pdf = models.FileField(upload_to=indicator_report_path, max_length=200, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    requested_by = acting_person()
     rendered_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, Sector, Team
+from accounts.models import Organisation, Sector, Team, acting_person, record_organisation
 
 
 class Topic(models.Model):
@@ -181,20 +181,12 @@ class Enrolment(models.Model):
     )
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="enrolments")
     version = models.ForeignKey(ModuleVersion, on_delete=models.PROTECT, related_name="enrolments")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
-    )
+    organisation = record_organisation(related_name="enrolments")
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrolments"
     )
     source = models.CharField(max_length=16, choices=EnrolmentSource.choices)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assignments_made",
-    )
+    assigned_by = acting_person(related_name="assignments_made")
     status = models.CharField(
         max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.NOT_STARTED
     )
@@ -243,13 +235,8 @@ class LessonProgress(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    organisation = record_organisation(
+        help_text="The enrolment's organisation: scope follows it (ADR 0012)."
     )
     completed_at = models.DateTimeField(default=timezone.now)
 
@@ -267,13 +254,8 @@ class QuizAttempt(models.Model):
     """One submitted quiz, scored on the server. Answers map question keys to choice ids."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The enrolment's organisation: scope follows it (ADR 0012).",
+    organisation = record_organisation(
+        help_text="The enrolment's organisation: scope follows it (ADR 0012)."
     )
     number = models.PositiveSmallIntegerField()
     answers = models.JSONField()
