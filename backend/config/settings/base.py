@@ -84,8 +84,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
-                "training.context_processors.navigation",
-                "competencies.context_processors.navigation",
             ],
         },
     },
