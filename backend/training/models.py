@@ -93,6 +93,12 @@ class ModuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
 
+    def attempts_left(self, made: int) -> int | None:
+        """How many more quiz attempts a learner who made `made` has; None when unlimited."""
+        if not self.max_attempts:
+            return None
+        return max(self.max_attempts - made, 0)
+
 
 class Lesson(models.Model):
     """An ordered lesson; body_html is sanitised Markdown, rendered once on import."""

@@ -26,6 +26,7 @@ from training.models import (
     EnrolmentStatus,
     Lesson,
     Module,
+    ModuleVersion,
     Question,
     QuizAttempt,
 )
@@ -121,16 +122,16 @@ def module_start(request: HttpRequest, module_id: int) -> HttpResponse:
 # One enrolment: overview, lessons, quiz and results
 
 
-def _attempts_left(enrolment: Enrolment, max_attempts: int) -> int | None:
-    """None when unlimited."""
-    if not max_attempts:
-        return None
+def _attempts(enrolment: Enrolment, version: ModuleVersion) -> dict[str, object]:
+    """Attempts made and left, and whether the learner may make another (the rule
+    services.quiz_submit enforces)."""
     made: int = enrolment.attempts_count  # type: ignore[attr-defined]
-    return max(max_attempts - made, 0)
-
-
-def _may_attempt(enrolment: Enrolment, max_attempts: int) -> bool:
-    return enrolment.status in ACTIVE_STATUSES and _attempts_left(enrolment, max_attempts) != 0
+    left = version.attempts_left(made)
+    return {
+        "attempts_made": made,
+        "attempts_left": left,
+        "may_attempt": enrolment.status in ACTIVE_STATUSES and left != 0,
+    }
 
 
 @login_required
@@ -154,8 +155,7 @@ def enrolment_overview(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "resume": selectors.resume_point(enrolment=enrolment),
             "question_count": len(version.questions.all()),
             "attempts": attempts,
-            "attempts_left": _attempts_left(enrolment, version.max_attempts),
-            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+            **_attempts(enrolment, version),
             "is_active": enrolment.status in ACTIVE_STATUSES,
         },
     )
@@ -239,9 +239,7 @@ def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "version": version,
             "form": form,
-            "attempts_made": enrolment.attempts_count,  # type: ignore[attr-defined]
-            "attempts_left": _attempts_left(enrolment, version.max_attempts),
-            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+            **_attempts(enrolment, version),
             "latest": latest,
         },
         status=status,
@@ -300,8 +298,7 @@ def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpRes
             "attempt": attempt,
             "outcomes": _outcomes(questions, attempt, version.pass_mark),
             "completed": enrolment.status == EnrolmentStatus.COMPLETED,
-            "attempts_left": _attempts_left(enrolment, version.max_attempts),
-            "may_attempt": _may_attempt(enrolment, version.max_attempts),
+            **_attempts(enrolment, version),
         },
     )
 
