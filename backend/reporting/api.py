@@ -22,7 +22,7 @@ from accounts.selectors import actor_from_request, partnerships_viewed_by
 from core.errors import Conflict, NotFound
 from reporting import competency_figures, completions, selectors, serializers, services
 from reporting.conditional import conditional_response, query_signature
-from reporting.groups import parse_group_by
+from reporting.dimensions import parse_group_by
 from reporting.indicators import Quarter, check_quarter, indicator_report
 from reporting.models import IndicatorReport, ReportStatus
 from reporting.renderers import FiguresCSVRenderer
