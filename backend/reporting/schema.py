@@ -92,32 +92,56 @@ def _shown(**figures: Any) -> dict[str, Any]:
     return {**figures, "suppressed": False, "suppressed_figures": []}
 
 
+def _table_example(
+    name: str,
+    *,
+    scope: dict[str, Any],
+    basis: dict[str, Any],
+    filters: dict[str, Any],
+    threshold: int | None,
+    group_by: list[str],
+    row: dict[str, Any],
+    totals: dict[str, Any],
+) -> OpenApiExample:
+    """A figures table's body (reporting.groups.table_meta, then its rows) with one row."""
+    return _json_example(
+        name,
+        {
+            "scope": scope,
+            "on": "2026-11-23",
+            **basis,
+            "filters": filters,
+            "suppression": {"threshold": threshold} if threshold is not None else None,
+            "group_by": group_by,
+            "rows": [row],
+            "totals": totals,
+        },
+    )
+
+
+COMPLETION_BASIS = {"period_basis": "enrolment_created"}
 COMPLETION_FILTERS = dict.fromkeys(("from", "to", "module", "team", "sector", "organisation"))
+COMPETENCY_BASIS = {"expiring_soon_days": 60}
 COMPETENCY_FILTERS = dict.fromkeys(
     ("competency", "domain", "level", "team", "sector", "organisation")
 )
 ORGANISATION_SCOPE = {"kind": "organisation", "organisations": [3], "teams": []}
 PARTNERSHIP_SCOPE = {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}}
 
-COMPLETIONS_EXAMPLE = _json_example(
+COMPLETIONS_EXAMPLE = _table_example(
     "Completions by module and month",
-    {
-        "scope": ORGANISATION_SCOPE,
-        "on": "2026-11-23",
-        "period_basis": "enrolment_created",
-        "filters": {**COMPLETION_FILTERS, "from": "2026-01-01", "to": "2026-06-30"},
-        "suppression": None,
-        "group_by": ["module", "month"],
-        "rows": [
-            {
-                "module_id": 12,
-                "module": "Spotting hazards with the HHSRS",
-                "month": "2026-03",
-                **_shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
-            }
-        ],
-        "totals": _shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
+    scope=ORGANISATION_SCOPE,
+    basis=COMPLETION_BASIS,
+    filters={**COMPLETION_FILTERS, "from": "2026-01-01", "to": "2026-06-30"},
+    threshold=None,
+    group_by=["module", "month"],
+    row={
+        "module_id": 12,
+        "module": "Spotting hazards with the HHSRS",
+        "month": "2026-03",
+        **_shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
     },
+    totals=_shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
 )
 COMPLETIONS_CSV_EXAMPLE = _csv_example(
     "Completions by module as CSV",
@@ -126,58 +150,40 @@ COMPLETIONS_CSV_EXAMPLE = _csv_example(
     "group,12,Spotting hazards with the HHSRS,40,31,24,3,60.0,\r\n"
     "total,,,40,31,24,3,60.0,\r\n",
 )
-PARTNERSHIP_COMPLETIONS_EXAMPLE = _json_example(
+PARTNERSHIP_COMPLETIONS_EXAMPLE = _table_example(
     "Completions by organisation, one suppressed",
-    {
-        "scope": PARTNERSHIP_SCOPE,
-        "on": "2026-11-23",
-        "period_basis": "enrolment_created",
-        "filters": COMPLETION_FILTERS,
-        "suppression": {"threshold": 5},
-        "group_by": ["organisation"],
-        "rows": [
-            {
-                "organisation_id": 1,
-                "organisation": "Brookfield Housing Association",
-                "enrolled": 52,
-                "started": 40,
-                "completed": None,
-                "overdue": None,
-                "completion_rate": None,
-                "suppressed": True,
-                "suppressed_figures": ["completed", "overdue", "completion_rate"],
-            }
-        ],
-        "totals": _shown(enrolled=130, started=101, completed=77, overdue=9, completion_rate=59.2),
+    scope=PARTNERSHIP_SCOPE,
+    basis=COMPLETION_BASIS,
+    filters=COMPLETION_FILTERS,
+    threshold=5,
+    group_by=["organisation"],
+    row={
+        "organisation_id": 1,
+        "organisation": "Brookfield Housing Association",
+        "enrolled": 52,
+        "started": 40,
+        "completed": None,
+        "overdue": None,
+        "completion_rate": None,
+        "suppressed": True,
+        "suppressed_figures": ["completed", "overdue", "completion_rate"],
     },
+    totals=_shown(enrolled=130, started=101, completed=77, overdue=9, completion_rate=59.2),
 )
-COMPETENCIES_EXAMPLE = _json_example(
+COMPETENCIES_EXAMPLE = _table_example(
     "Competency attainment by competency",
-    {
-        "scope": ORGANISATION_SCOPE,
-        "on": "2026-11-23",
-        "expiring_soon_days": 60,
-        "filters": {**COMPETENCY_FILTERS, "domain": "act"},
-        "suppression": None,
-        "group_by": ["competency"],
-        "rows": [
-            {
-                "competency_id": 8,
-                "competency_code": "ACT-1",
-                "competency": "Signpost to the right service",
-                "domain": "act",
-                "level": 1,
-                **_shown(
-                    competent=18,
-                    expiring_soon=4,
-                    expired=2,
-                    not_yet_competent=1,
-                    required=25,
-                    required_and_met=21,
-                ),
-            }
-        ],
-        "totals": _shown(
+    scope=ORGANISATION_SCOPE,
+    basis=COMPETENCY_BASIS,
+    filters={**COMPETENCY_FILTERS, "domain": "act"},
+    threshold=None,
+    group_by=["competency"],
+    row={
+        "competency_id": 8,
+        "competency_code": "ACT-1",
+        "competency": "Signpost to the right service",
+        "domain": "act",
+        "level": 1,
+        **_shown(
             competent=18,
             expiring_soon=4,
             expired=2,
@@ -186,39 +192,42 @@ COMPETENCIES_EXAMPLE = _json_example(
             required_and_met=21,
         ),
     },
+    totals=_shown(
+        competent=18,
+        expiring_soon=4,
+        expired=2,
+        not_yet_competent=1,
+        required=25,
+        required_and_met=21,
+    ),
 )
-PARTNERSHIP_COMPETENCIES_EXAMPLE = _json_example(
+PARTNERSHIP_COMPETENCIES_EXAMPLE = _table_example(
     "Competency attainment by sector, some suppressed",
-    {
-        "scope": PARTNERSHIP_SCOPE,
-        "on": "2026-11-23",
-        "expiring_soon_days": 60,
-        "filters": COMPETENCY_FILTERS,
-        "suppression": {"threshold": 5},
-        "group_by": ["sector"],
-        "rows": [
-            {
-                "sector": "housing",
-                "sector_label": "Housing",
-                "competent": 41,
-                "expiring_soon": 9,
-                "expired": None,
-                "not_yet_competent": None,
-                "required": 60,
-                "required_and_met": 44,
-                "suppressed": True,
-                "suppressed_figures": ["expired", "not_yet_competent"],
-            }
-        ],
-        "totals": _shown(
-            competent=118,
-            expiring_soon=23,
-            expired=12,
-            not_yet_competent=9,
-            required=170,
-            required_and_met=122,
-        ),
+    scope=PARTNERSHIP_SCOPE,
+    basis=COMPETENCY_BASIS,
+    filters=COMPETENCY_FILTERS,
+    threshold=5,
+    group_by=["sector"],
+    row={
+        "sector": "housing",
+        "sector_label": "Housing",
+        "competent": 41,
+        "expiring_soon": 9,
+        "expired": None,
+        "not_yet_competent": None,
+        "required": 60,
+        "required_and_met": 44,
+        "suppressed": True,
+        "suppressed_figures": ["expired", "not_yet_competent"],
     },
+    totals=_shown(
+        competent=118,
+        expiring_soon=23,
+        expired=12,
+        not_yet_competent=9,
+        required=170,
+        required_and_met=122,
+    ),
 )
 INDICATORS_EXAMPLE = _json_example(
     "A partnership's indicators for 2026-Q3",
