@@ -128,6 +128,14 @@ COMPETENCY_FILTERS = dict.fromkeys(
 ORGANISATION_SCOPE = {"kind": "organisation", "organisations": [3], "teams": []}
 PARTNERSHIP_SCOPE = {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}}
 
+# The organisation examples have one group, so its figures are the totals too.
+ONE_MODULE_COMPLETIONS = _shown(
+    enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0
+)
+ONE_COMPETENCY_FIGURES = _shown(
+    competent=18, expiring_soon=4, expired=2, not_yet_competent=1, required=25, required_and_met=21
+)
+
 COMPLETIONS_EXAMPLE = _table_example(
     "Completions by module and month",
     scope=ORGANISATION_SCOPE,
@@ -139,9 +147,9 @@ COMPLETIONS_EXAMPLE = _table_example(
         "module_id": 12,
         "module": "Spotting hazards with the HHSRS",
         "month": "2026-03",
-        **_shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
+        **ONE_MODULE_COMPLETIONS,
     },
-    totals=_shown(enrolled=40, started=31, completed=24, overdue=3, completion_rate=60.0),
+    totals=ONE_MODULE_COMPLETIONS,
 )
 COMPLETIONS_CSV_EXAMPLE = _csv_example(
     "Completions by module as CSV",
@@ -183,23 +191,9 @@ COMPETENCIES_EXAMPLE = _table_example(
         "competency": "Signpost to the right service",
         "domain": "act",
         "level": 1,
-        **_shown(
-            competent=18,
-            expiring_soon=4,
-            expired=2,
-            not_yet_competent=1,
-            required=25,
-            required_and_met=21,
-        ),
+        **ONE_COMPETENCY_FIGURES,
     },
-    totals=_shown(
-        competent=18,
-        expiring_soon=4,
-        expired=2,
-        not_yet_competent=1,
-        required=25,
-        required_and_met=21,
-    ),
+    totals=ONE_COMPETENCY_FIGURES,
 )
 PARTNERSHIP_COMPETENCIES_EXAMPLE = _table_example(
     "Competency attainment by sector, some suppressed",
