@@ -76,7 +76,7 @@ def _sector_cells(code: str | None, labels: Labels) -> tuple[Any, ...]:
 
 
 def _sector_order(code: str | None, labels: Labels) -> tuple[bool, int, str]:
-    return (code is None, SECTOR_ORDER.get(code, 99), code or "")
+    return (code is None, SECTOR_ORDER.get(code or "", 99), code or "")
 
 
 def _month_cells(month: str, labels: Labels) -> tuple[Any, ...]:
