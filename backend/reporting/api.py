@@ -10,13 +10,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -28,304 +22,24 @@ from accounts.selectors import actor_from_request, partnerships_viewed_by
 from core.errors import Conflict, NotFound
 from reporting import competency_figures, completions, selectors, serializers, services
 from reporting.conditional import conditional_response, query_signature
-from reporting.groups import parse_group_by
+from reporting.dimensions import parse_group_by
 from reporting.indicators import Quarter, check_quarter, indicator_report
 from reporting.models import IndicatorReport, ReportStatus
 from reporting.renderers import FiguresCSVRenderer
+from reporting.schema import (
+    COMPETENCIES_EXAMPLE,
+    COMPLETIONS_CSV_EXAMPLE,
+    COMPLETIONS_EXAMPLE,
+    INDICATORS_CSV,
+    INDICATORS_CSV_EXAMPLE,
+    INDICATORS_EXAMPLE,
+    PARTNERSHIP_COMPETENCIES_EXAMPLE,
+    PARTNERSHIP_COMPLETIONS_EXAMPLE,
+    REPORT_PDF_RESPONSES,
+    REPORT_STATUS_EXAMPLE,
+    figures_schema,
+)
 from reporting.tables import Table
-
-CONDITIONAL_HEADERS = [
-    OpenApiParameter(
-        "If-None-Match",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="An ETag from an earlier response: 304 if the figures are unchanged.",
-    ),
-    OpenApiParameter(
-        "If-Modified-Since",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="An HTTP date: 304 if the figures have not changed since.",
-    ),
-    OpenApiParameter(
-        "format",
-        OpenApiTypes.STR,
-        OpenApiParameter.QUERY,
-        enum=["json", "csv"],
-        description="csv for the same figures as CSV (or send Accept: text/csv).",
-    ),
-    OpenApiParameter(
-        "ETag",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200, 304],
-        description="A hash of this exact response: send it back as If-None-Match.",
-    ),
-    OpenApiParameter(
-        "Last-Modified",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200, 304],
-        description="When this response's figures last changed.",
-    ),
-]
-NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current (no body).")
-CSV_RESPONSE = OpenApiResponse(
-    OpenApiTypes.STR,
-    description=(
-        "The same figures as CSV: a `row` column (group or total), the group's columns, "
-        'the figures ("suppressed" where suppressed) and `suppressed_figures`.'
-    ),
-)
-
-COMPLETIONS_EXAMPLE = OpenApiExample(
-    "Completions by module and month",
-    response_only=True,
-    status_codes=["200"],
-    value={
-        "scope": {"kind": "organisation", "organisations": [3], "teams": []},
-        "on": "2026-11-23",
-        "period_basis": "enrolment_created",
-        "filters": {
-            "from": "2026-01-01",
-            "to": "2026-06-30",
-            "module": None,
-            "team": None,
-            "sector": None,
-            "organisation": None,
-        },
-        "suppression": None,
-        "group_by": ["module", "month"],
-        "rows": [
-            {
-                "module_id": 12,
-                "module": "Spotting hazards with the HHSRS",
-                "month": "2026-03",
-                "enrolled": 40,
-                "started": 31,
-                "completed": 24,
-                "overdue": 3,
-                "completion_rate": 60.0,
-                "suppressed": False,
-                "suppressed_figures": [],
-            }
-        ],
-        "totals": {
-            "enrolled": 40,
-            "started": 31,
-            "completed": 24,
-            "overdue": 3,
-            "completion_rate": 60.0,
-            "suppressed": False,
-            "suppressed_figures": [],
-        },
-    },
-)
-COMPLETIONS_CSV_EXAMPLE = OpenApiExample(
-    "Completions by module as CSV",
-    response_only=True,
-    status_codes=["200"],
-    media_type="text/csv",
-    value=(
-        "row,module_id,module,enrolled,started,completed,overdue,completion_rate,"
-        "suppressed_figures\r\n"
-        "group,12,Spotting hazards with the HHSRS,40,31,24,3,60.0,\r\n"
-        "total,,,40,31,24,3,60.0,\r\n"
-    ),
-)
-PARTNERSHIP_COMPLETIONS_EXAMPLE = OpenApiExample(
-    "Completions by organisation, one suppressed",
-    response_only=True,
-    status_codes=["200"],
-    value={
-        "scope": {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}},
-        "on": "2026-11-23",
-        "period_basis": "enrolment_created",
-        "filters": {
-            "from": None,
-            "to": None,
-            "module": None,
-            "team": None,
-            "sector": None,
-            "organisation": None,
-        },
-        "suppression": {"threshold": 5},
-        "group_by": ["organisation"],
-        "rows": [
-            {
-                "organisation_id": 1,
-                "organisation": "Brookfield Housing Association",
-                "enrolled": 52,
-                "started": 40,
-                "completed": None,
-                "overdue": None,
-                "completion_rate": None,
-                "suppressed": True,
-                "suppressed_figures": ["completed", "overdue", "completion_rate"],
-            }
-        ],
-        "totals": {
-            "enrolled": 130,
-            "started": 101,
-            "completed": 77,
-            "overdue": 9,
-            "completion_rate": 59.2,
-            "suppressed": False,
-            "suppressed_figures": [],
-        },
-    },
-)
-COMPETENCIES_EXAMPLE = OpenApiExample(
-    "Competency attainment by competency",
-    response_only=True,
-    status_codes=["200"],
-    value={
-        "scope": {"kind": "organisation", "organisations": [3], "teams": []},
-        "on": "2026-11-23",
-        "expiring_soon_days": 60,
-        "filters": {
-            "competency": None,
-            "domain": "act",
-            "level": None,
-            "team": None,
-            "sector": None,
-            "organisation": None,
-        },
-        "suppression": None,
-        "group_by": ["competency"],
-        "rows": [
-            {
-                "competency_id": 8,
-                "competency_code": "ACT-1",
-                "competency": "Signpost to the right service",
-                "domain": "act",
-                "level": 1,
-                "competent": 18,
-                "expiring_soon": 4,
-                "expired": 2,
-                "not_yet_competent": 1,
-                "required": 25,
-                "required_and_met": 21,
-                "suppressed": False,
-                "suppressed_figures": [],
-            }
-        ],
-        "totals": {
-            "competent": 18,
-            "expiring_soon": 4,
-            "expired": 2,
-            "not_yet_competent": 1,
-            "required": 25,
-            "required_and_met": 21,
-            "suppressed": False,
-            "suppressed_figures": [],
-        },
-    },
-)
-INDICATORS_EXAMPLE = OpenApiExample(
-    "A partnership's indicators for 2026-Q3",
-    response_only=True,
-    status_codes=["200"],
-    value={
-        "scope": {"kind": "partnership", "id": 1, "name": "Castleford"},
-        "quarter": "2026-Q3",
-        "period": {"from": "2026-07-01", "to": "2026-09-30"},
-        "previous_quarter": "2026-Q2",
-        "year_before": "2025-Q3",
-        "members": {"organisations": 3, "sectors": 3},
-        "suppression": {"threshold": 5},
-        "indicators": [
-            {
-                "code": "signposting",
-                "label": "Improved signposting",
-                "figures": [
-                    {
-                        "figure": "competencies_attained",
-                        "label": "Competencies attained",
-                        "value": 14,
-                        "previous_quarter": 9,
-                        "change": 5,
-                        "year_before": None,
-                        "year_on_year_change": None,
-                        "suppressed": True,
-                        "suppressed_figures": ["year_before", "year_on_year_change"],
-                    }
-                ],
-            }
-        ],
-    },
-)
-INDICATORS_CSV_EXAMPLE = OpenApiExample(
-    "Indicators as CSV",
-    response_only=True,
-    status_codes=["200"],
-    media_type="text/csv",
-    value=(
-        "indicator,indicator_label,figure,figure_label,value,previous_quarter,change,"
-        "year_before,year_on_year_change,suppressed_figures\r\n"
-        "signposting,Improved signposting,competencies_attained,Competencies attained,"
-        "14,9,5,suppressed,suppressed,year_before year_on_year_change\r\n"
-    ),
-)
-PARTNERSHIP_COMPETENCIES_EXAMPLE = OpenApiExample(
-    "Competency attainment by sector, some suppressed",
-    response_only=True,
-    status_codes=["200"],
-    value={
-        "scope": {"kind": "partnership", "partnership": {"id": 1, "name": "Castleford"}},
-        "on": "2026-11-23",
-        "expiring_soon_days": 60,
-        "filters": {
-            "competency": None,
-            "domain": None,
-            "level": None,
-            "team": None,
-            "sector": None,
-            "organisation": None,
-        },
-        "suppression": {"threshold": 5},
-        "group_by": ["sector"],
-        "rows": [
-            {
-                "sector": "housing",
-                "sector_label": "Housing",
-                "competent": 41,
-                "expiring_soon": 9,
-                "expired": None,
-                "not_yet_competent": None,
-                "required": 60,
-                "required_and_met": 44,
-                "suppressed": True,
-                "suppressed_figures": ["expired", "not_yet_competent"],
-            }
-        ],
-        "totals": {
-            "competent": 118,
-            "expiring_soon": 23,
-            "expired": 12,
-            "not_yet_competent": 9,
-            "required": 170,
-            "required_and_met": 122,
-            "suppressed": False,
-            "suppressed_figures": [],
-        },
-    },
-)
-REPORT_STATUS_EXAMPLE = OpenApiExample(
-    "Report being prepared",
-    response_only=True,
-    value={
-        "id": 7,
-        "quarter": "2026-Q3",
-        "scope": {"kind": "partnership", "id": 1},
-        "status": "pending",
-        "requested_at": "2026-11-23T09:30:00Z",
-        "rendered_at": None,
-        "error": "",
-        "status_url": "/api/v1/indicators/reports/7/",
-        "download_url": None,
-    },
-)
 
 
 def _validated(serializer_class: type[Serializer[Any]], params: Any) -> dict[str, Any]:
@@ -397,14 +111,10 @@ class CompletionStatsView(APIView):
 
     renderer_classes = [JSONRenderer, FiguresCSVRenderer]
 
-    @extend_schema(
-        operation_id="stats_completions",
-        parameters=[serializers.CompletionQuerySerializer, *CONDITIONAL_HEADERS],
-        responses={
-            200: serializers.CompletionStatsSerializer,
-            (200, "text/csv"): CSV_RESPONSE,
-            304: NOT_MODIFIED,
-        },
+    @figures_schema(
+        "stats_completions",
+        serializers.CompletionQuerySerializer,
+        serializers.CompletionStatsSerializer,
         examples=[COMPLETIONS_EXAMPLE, COMPLETIONS_CSV_EXAMPLE],
     )
     def get(self, request: Request) -> HttpResponse:
@@ -424,14 +134,10 @@ class CompetencyStatsView(APIView):
 
     renderer_classes = [JSONRenderer, FiguresCSVRenderer]
 
-    @extend_schema(
-        operation_id="stats_competencies",
-        parameters=[serializers.CompetencyQuerySerializer, *CONDITIONAL_HEADERS],
-        responses={
-            200: serializers.CompetencyStatsSerializer,
-            (200, "text/csv"): CSV_RESPONSE,
-            304: NOT_MODIFIED,
-        },
+    @figures_schema(
+        "stats_competencies",
+        serializers.CompetencyQuerySerializer,
+        serializers.CompetencyStatsSerializer,
         examples=[COMPETENCIES_EXAMPLE],
     )
     def get(self, request: Request) -> HttpResponse:
@@ -475,14 +181,10 @@ class PartnershipCompletionStatsView(APIView):
 
     renderer_classes = [JSONRenderer, FiguresCSVRenderer]
 
-    @extend_schema(
-        operation_id="partnership_stats_completions",
-        parameters=[serializers.PartnershipCompletionQuerySerializer, *CONDITIONAL_HEADERS],
-        responses={
-            200: serializers.CompletionStatsSerializer,
-            (200, "text/csv"): CSV_RESPONSE,
-            304: NOT_MODIFIED,
-        },
+    @figures_schema(
+        "partnership_stats_completions",
+        serializers.PartnershipCompletionQuerySerializer,
+        serializers.CompletionStatsSerializer,
         examples=[PARTNERSHIP_COMPLETIONS_EXAMPLE],
     )
     def get(self, request: Request, partnership_id: int) -> HttpResponse:
@@ -501,14 +203,10 @@ class PartnershipCompetencyStatsView(APIView):
 
     renderer_classes = [JSONRenderer, FiguresCSVRenderer]
 
-    @extend_schema(
-        operation_id="partnership_stats_competencies",
-        parameters=[serializers.PartnershipCompetencyQuerySerializer, *CONDITIONAL_HEADERS],
-        responses={
-            200: serializers.CompetencyStatsSerializer,
-            (200, "text/csv"): CSV_RESPONSE,
-            304: NOT_MODIFIED,
-        },
+    @figures_schema(
+        "partnership_stats_competencies",
+        serializers.PartnershipCompetencyQuerySerializer,
+        serializers.CompetencyStatsSerializer,
         examples=[PARTNERSHIP_COMPETENCIES_EXAMPLE],
     )
     def get(self, request: Request, partnership_id: int) -> HttpResponse:
@@ -533,17 +231,12 @@ class IndicatorsView(APIView):
 
     renderer_classes = [JSONRenderer, FiguresCSVRenderer]
 
-    @extend_schema(
-        operation_id="indicators",
-        parameters=[serializers.IndicatorQuerySerializer, *CONDITIONAL_HEADERS],
-        responses={
-            200: serializers.IndicatorReportDataSerializer,
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="One line per indicator and figure."
-            ),
-            304: NOT_MODIFIED,
-        },
+    @figures_schema(
+        "indicators",
+        serializers.IndicatorQuerySerializer,
+        serializers.IndicatorReportDataSerializer,
         examples=[INDICATORS_EXAMPLE, INDICATORS_CSV_EXAMPLE],
+        csv=INDICATORS_CSV,
     )
     def get(self, request: Request) -> HttpResponse:
         params = _validated(serializers.IndicatorQuerySerializer, request.query_params)
@@ -632,13 +325,7 @@ class IndicatorReportStatusView(APIView):
 class IndicatorReportDownloadView(APIView):
     """The report PDF once it is ready (409 while it is being prepared)."""
 
-    @extend_schema(
-        operation_id="indicator_report_pdf",
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            409: OpenApiResponse(description="The PDF is still being prepared."),
-        },
-    )
+    @extend_schema(operation_id="indicator_report_pdf", responses=REPORT_PDF_RESPONSES)
     def get(self, request: Request, report_id: int) -> FileResponse:
         report = selectors.indicator_report_get(
             actor=actor_from_request(request), report_id=report_id

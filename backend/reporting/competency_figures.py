@@ -22,7 +22,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -33,17 +32,17 @@ from competencies.models import Assessment, Requirement
 from competencies.states import State, expiring_window, state_expression
 from core.errors import HearthError, NotFound
 from reporting import selectors
-from reporting.groups import (
-    CompetencyInfo,
-    Labels,
+from reporting.groups import exact_table, table_meta
+from reporting.labels import CompetencyInfo, Labels
+from reporting.protected_tables import (
     Side,
+    check_not_by_team,
     competency_hierarchy,
     domain_node,
-    exact_table,
     level_node,
     organisation_hierarchy,
+    organisation_side,
     protected_table,
-    sector_node,
 )
 from reporting.selectors import StatsScope
 from reporting.suppression import ALL
@@ -223,13 +222,7 @@ def competencies_table(
     """The competency figures a scope may see, grouped and filtered as asked."""
     on = on or timezone.localdate()
     _check(scope, query)
-    meta: dict[str, Any] = {
-        "scope": scope.describe(),
-        "on": on.isoformat(),
-        "expiring_soon_days": expiring_window().days,
-        "filters": query.as_filters(),
-        "suppression": None,
-    }
+    meta = table_meta(scope, on, {"expiring_soon_days": expiring_window().days}, query.as_filters())
     labels = Labels()
     labels.load_competencies()
     if query.competency_id is not None and query.competency_id not in labels.competencies:
@@ -296,10 +289,7 @@ def _partnership_table(
     """Counted by competency and organisation, suppressed as one cube (competency ->
     domain and level -> all; organisation -> sector -> all), then the rows asked for."""
     group_by = query.group_by
-    if query.team_id is not None:
-        raise HearthError(
-            "Partnership figures are never by team.", fields={"team": ["Not for a partnership."]}
-        )
+    check_not_by_team(query.team_id, group_by)
     first = [name for name in group_by if name in COMPETENCY_SIDE]
     second = [name for name in group_by if name in ("organisation", "sector")]
     filters = [
@@ -330,18 +320,14 @@ def _partnership_table(
         )
     leaves: dict[tuple[Any, Any], list[int]] = dict(competency_counts(scope, None, on))
     labels.use_organisations(scope.organisations)
-    selected_second: Any = ALL
-    if query.organisation_id is not None:
-        selected_second = query.organisation_id
-    elif query.sector is not None:
-        selected_second = sector_node(query.sector)
-    meta["suppression"] = {"threshold": int(settings.HEARTH_SMALL_NUMBER_THRESHOLD)}
     return protected_table(
         leaves={key: counts for key, counts in leaves.items() if key[0] in labels.competencies},
         first=competency_hierarchy(labels.competencies.values()),
         second=organisation_hierarchy(scope.organisations),
         first_side=Side(first[0] if first else None, filters[0] if filters else ALL),
-        second_side=Side(second[0] if second else None, selected_second),
+        second_side=organisation_side(
+            second[0] if second else None, query.organisation_id, query.sector
+        ),
         figures=FIGURES,
         labels=labels,
         derive=_no_derived,

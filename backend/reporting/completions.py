@@ -18,23 +18,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.errors import HearthError
 from reporting import selectors
-from reporting.groups import (
-    Labels,
+from reporting.dimensions import load_labels_for, sources_of
+from reporting.groups import exact_table, hidden_marker, table_meta
+from reporting.labels import Labels
+from reporting.protected_tables import (
     Side,
-    exact_table,
-    hidden_marker,
-    load_labels_for,
+    check_not_by_team,
     organisation_hierarchy,
+    organisation_side,
     protected_table,
-    sector_node,
-    sources_of,
 )
 from reporting.selectors import StatsScope
 from reporting.suppression import ALL, flat
@@ -153,13 +151,7 @@ def completions_table(
     """The completion figures a scope may see, grouped and filtered as asked."""
     on = on or timezone.localdate()
     _check_filters(scope, query)
-    meta: dict[str, Any] = {
-        "scope": scope.describe(),
-        "on": on.isoformat(),
-        "period_basis": PERIOD_BASIS,
-        "filters": query.as_filters(),
-        "suppression": None,
-    }
+    meta = table_meta(scope, on, {"period_basis": PERIOD_BASIS}, query.as_filters())
     if scope.is_partnership:
         return _partnership_table(scope, query, on, meta)
     sources = sources_of(query.group_by)
@@ -184,10 +176,7 @@ def _partnership_table(
     organisation -> sector -> all members), then the rows asked for: every table of a
     partnership for a period is a view of the same protected cube (ADR 0008)."""
     group_by = query.group_by
-    if query.team_id is not None or "team" in group_by:
-        raise HearthError(
-            "Partnership figures are never by team.", fields={"team": ["Not for a partnership."]}
-        )
+    check_not_by_team(query.team_id, group_by)
     if "month" in group_by:
         raise HearthError(
             "A partnership's figures are by period, not by month: use from and to.",
@@ -212,12 +201,6 @@ def _partnership_table(
     labels.use_organisations(scope.organisations)
     if "module" in group_by:
         labels.load_modules(module_id for module_id, _ in leaves)
-    selected_second: Any = ALL
-    if query.organisation_id is not None:
-        selected_second = query.organisation_id
-    elif query.sector is not None:
-        selected_second = sector_node(query.sector)
-    meta["suppression"] = {"threshold": int(settings.HEARTH_SMALL_NUMBER_THRESHOLD)}
     return protected_table(
         leaves={(key[0], key[1]): counts for key, counts in leaves.items()},
         first=flat({module_id for module_id, _ in leaves}),
@@ -226,7 +209,9 @@ def _partnership_table(
             "module" if "module" in group_by else None,
             query.module_id if query.module_id is not None else ALL,
         ),
-        second_side=Side(second[0] if second else None, selected_second),
+        second_side=organisation_side(
+            second[0] if second else None, query.organisation_id, query.sector
+        ),
         figures=FIGURES,
         labels=labels,
         derive=_derive,

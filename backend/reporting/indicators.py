@@ -1,18 +1,6 @@
 """The indicator report: the memorandum's seven indicators of success for an organisation
 or a partnership in a quarter, with the change from the previous quarter and from the
-same quarter a year before.
-
-Three SQL queries whatever the size (ADR 0008), each counting all three quarters at once
-with COUNT ... FILTER:
-
-1. competencies attained: competent assessments made in the quarter (and not since
-   corrected) of competencies mapped to each indicator, and the people attaining them;
-   counted under the organisation recorded on the assessment;
-2. shared learning: modules completed in the quarter by people from two or more sectors
-   (for a partnership, among its members; for an organisation, its people's completions
-   of modules that people of another sector on Hearth also completed that quarter);
-3. sector engagement: organisations and sectors active (anyone enrolled, started,
-   progressed in or completed a module in the quarter), and the people active.
+same quarter a year before, counted by reporting.indicator_counts (three SQL queries).
 
 A partnership's counts of people under the small-number threshold are suppressed, and
 so is any change computed from one.
@@ -22,19 +10,22 @@ import datetime
 import hashlib
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from competencies.models import Assessment, Indicator, Outcome
+from competencies.models import Indicator
 from core.errors import HearthError, NotFound
 from reporting.completions import start_of
+from reporting.indicator_counts import (
+    Period,
+    attainment_counts,
+    engagement_counts,
+    shared_learning_counts,
+)
 from reporting.selectors import StatsScope
-from training.models import Enrolment, EnrolmentStatus
 
 QUARTER_PATTERN = re.compile(r"^([1-9]\d{3})-Q([1-4])$")
 
@@ -59,11 +50,7 @@ CSV_HEADER = [
     "indicator_label",
     "figure",
     "figure_label",
-    "value",
-    "previous_quarter",
-    "change",
-    "year_before",
-    "year_on_year_change",
+    *VALUE_COLUMNS,
     "suppressed_figures",
 ]
 
@@ -205,13 +192,7 @@ class IndicatorReportData:
                         "suppressed"
                         if column in figure.suppressed_figures
                         else _blank(data[column])
-                        for column in (
-                            "value",
-                            "previous_quarter",
-                            "change",
-                            "year_before",
-                            "year_on_year_change",
-                        )
+                        for column in VALUE_COLUMNS
                     ),
                     " ".join(figure.suppressed_figures),
                 ]
@@ -243,126 +224,25 @@ def _describe(scope: StatsScope) -> dict[str, Any]:
     }
 
 
-def _periods(quarter: Quarter) -> list[tuple[datetime.datetime, datetime.datetime]]:
+def _periods(quarter: Quarter) -> list[Period]:
     """The quarter, the one before, and the same quarter a year before."""
     return [quarter.bounds(), quarter.shifted(-1).bounds(), quarter.shifted(-4).bounds()]
-
-
-def _within(field: str, bounds: tuple[datetime.datetime, datetime.datetime]) -> Q:
-    return Q(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[1]})
-
-
-def _any_period(field: str, periods: list[tuple[datetime.datetime, datetime.datetime]]) -> Q:
-    condition = Q()
-    for bounds in periods:
-        condition |= _within(field, bounds)
-    return condition
-
-
-def _attainments(scope: StatsScope, periods: list[Any]) -> dict[str, int]:
-    """Query 1: attainment records and people per indicator and quarter."""
-    corrected = Assessment.objects.filter(supersedes_id=OuterRef("pk"))
-    attained = (
-        Assessment.objects.filter(
-            _any_period("assessed_at", periods),
-            outcome=Outcome.COMPETENT,
-            organisation_id__in=scope.organisation_ids,
-        )
-        .exclude(Exists(corrected))
-        .order_by()
-    )
-    counts: dict[str, Any] = {}
-    for code in Indicator.values:
-        mapped = Q(competency__indicators__contains=f",{code},")
-        for index, bounds in enumerate(periods):
-            condition = mapped & _within("assessed_at", bounds)
-            counts[f"{code}__competencies_attained__{index}"] = Count("pk", filter=condition)
-            counts[f"{code}__people_attaining__{index}"] = Count(
-                "learner_id", distinct=True, filter=condition
-            )
-    return attained.aggregate(**counts)
-
-
-def _shared_learning(scope: StatsScope, periods: list[Any]) -> dict[str, int]:
-    """Query 2: modules completed by people from two or more sectors, per quarter."""
-    completed = Enrolment.objects.filter(
-        _any_period("completed_at", periods), status=EnrolmentStatus.COMPLETED
-    )
-    ours = Q(organisation_id__in=scope.organisation_ids)
-    if scope.is_partnership:
-        completed = completed.filter(ours)
-    counts: dict[str, Any] = {}
-    for index, bounds in enumerate(periods):
-        during = _within("completed_at", bounds)
-        counts[f"sectors__{index}"] = Count("organisation__sector", distinct=True, filter=during)
-        counts[f"ours__{index}"] = Count("pk", filter=during & ours)
-        counts[f"our_sectors__{index}"] = Count(
-            "organisation__sector", distinct=True, filter=during & ours
-        )
-    result: dict[str, int] = {}
-    by_module = cast(
-        "Iterable[dict[str, Any]]", completed.order_by().values("module_id").annotate(**counts)
-    )
-    for index in range(len(periods)):
-        result[f"shared_modules__{index}"] = 0
-        result[f"shared_module_completions__{index}"] = 0
-    for row in by_module:
-        for index in range(len(periods)):
-            if row[f"ours__{index}"] and row[f"sectors__{index}"] >= 2:
-                result[f"shared_modules__{index}"] += 1
-                result[f"shared_module_completions__{index}"] += row[f"ours__{index}"]
-    return result
-
-
-def _engagement(scope: StatsScope, periods: list[Any]) -> dict[str, int]:
-    """Query 3: organisations, sectors and people active in learning, per quarter."""
-    fields = ("created_at", "started_at", "completed_at", "last_activity_at")
-
-    def active(bounds: tuple[datetime.datetime, datetime.datetime]) -> Q:
-        condition = Q()
-        for field in fields:
-            condition |= _within(field, bounds)
-        return condition
-
-    anywhen = Q()
-    for bounds in periods:
-        anywhen |= active(bounds)
-    counts: dict[str, Any] = {}
-    for index, bounds in enumerate(periods):
-        counts[f"people__{index}"] = Count("learner_id", distinct=True, filter=active(bounds))
-    rows = list(
-        cast(
-            "Iterable[dict[str, Any]]",
-            Enrolment.objects.filter(anywhen, organisation_id__in=scope.organisation_ids)
-            .order_by()
-            .values("organisation_id")
-            .annotate(**counts),
-        )
-    )
-    sector_of = {member.id: member.sector for member in scope.organisations}
-    result: dict[str, int] = {}
-    for index in range(len(periods)):
-        active_rows = [row for row in rows if row[f"people__{index}"]]
-        result[f"organisations_active__{index}"] = len(active_rows)
-        result[f"sectors_active__{index}"] = len(
-            {sector_of.get(row["organisation_id"]) for row in active_rows}
-        )
-        result[f"people_active__{index}"] = sum(row[f"people__{index}"] for row in active_rows)
-    return result
 
 
 def indicator_report(*, scope: StatsScope, quarter: Quarter) -> IndicatorReportData:
     """Every indicator's figures for the quarter, the quarter before and a year before."""
     periods = _periods(quarter)
-    attained = _attainments(scope, periods)
-    shared = _shared_learning(scope, periods)
-    engaged = _engagement(scope, periods)
+    attained = attainment_counts(scope, periods)
+    shared = shared_learning_counts(scope, periods)
+    engaged = engagement_counts(scope, periods)
     threshold = int(settings.HEARTH_SMALL_NUMBER_THRESHOLD) if scope.is_partnership else None
     labels = dict(Indicator.choices)
     figures: list[Figure] = []
     for code in Indicator.values:
-        specs = [(name, label, personal, attained, f"{code}__{name}") for name, label, personal in
-                 ATTAINMENT_FIGURES]  # fmt: skip
+        specs = [
+            (name, label, personal, attained, f"{code}__{name}")
+            for name, label, personal in ATTAINMENT_FIGURES
+        ]
         for name, label, personal in EXTRA_FIGURES.get(code, ()):
             source = shared if code == Indicator.SHARED_LEARNING else engaged
             specs.append((name, label, personal, source, name))

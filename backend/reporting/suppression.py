@@ -83,21 +83,10 @@ class Cube:
                             totals[index] += figures[index]
         first_nodes = {a for a, _ in values}
         second_nodes = {b for _, b in values}
-        lines: list[tuple[Node, list[Node]]] = []
-        for parent, kids in sorted(first.children().items(), key=_order):
-            if parent not in first_nodes:
-                continue
-            for b in sorted(second_nodes, key=repr):
-                members = [(kid, b) for kid in sorted(kids, key=repr) if (kid, b) in values]
-                if (parent, b) in values and members:
-                    lines.append(((parent, b), members))
-        for parent, kids in sorted(second.children().items(), key=_order):
-            if parent not in second_nodes:
-                continue
-            for a in sorted(first_nodes, key=repr):
-                members = [(a, kid) for kid in sorted(kids, key=repr) if (a, kid) in values]
-                if (a, parent) in values and members:
-                    lines.append(((a, parent), members))
+        lines = [
+            *_lines(first, first_nodes, second_nodes, values, lambda own, other: (own, other)),
+            *_lines(second, second_nodes, first_nodes, values, lambda own, other: (other, own)),
+        ]
         return cls(values=values, lines=lines)
 
     def suppress(self, threshold: int) -> list[set[Node]]:
@@ -111,6 +100,28 @@ class Cube:
 
 def _order(item: tuple[Hashable, Any]) -> str:
     return repr(item[0])
+
+
+def _lines(
+    hierarchy: Hierarchy,
+    own_nodes: set[Hashable],
+    other_nodes: set[Hashable],
+    values: Mapping[Node, Sequence[int]],
+    node: Callable[[Hashable, Hashable], Node],
+) -> list[tuple[Node, list[Node]]]:
+    """The lines along one hierarchy: for each of its totals and each node of the other
+    hierarchy, the total and the parts that add up to it (`node` puts a pair in the
+    cube's order)."""
+    lines: list[tuple[Node, list[Node]]] = []
+    for parent, kids in sorted(hierarchy.children().items(), key=_order):
+        if parent not in own_nodes:
+            continue
+        for other in sorted(other_nodes, key=repr):
+            members = [node(kid, other) for kid in sorted(kids, key=repr)]
+            members = [member for member in members if member in values]
+            if node(parent, other) in values and members:
+                lines.append((node(parent, other), members))
+    return lines
 
 
 def _closure(hierarchy: Hierarchy, node: Hashable) -> set[Hashable]:
