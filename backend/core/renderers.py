@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 class CSVRenderer(BaseRenderer):
     """Renders an iterable of rows (lists of cells) as RFC 4180 CSV with a UTF-8 BOM, so
@@ -29,16 +31,11 @@ class CSVRenderer(BaseRenderer):
             writer.writerow(["error", str(error.get("message", error))])
         else:
             rows: Iterable[Iterable[Any]] = data
-            writer.writerows(_safe_row(row) for row in rows)
+            writer.writerows([self.cell(value) for value in row] for row in rows)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
-
-def _safe_row(row: Iterable[Any]) -> list[str]:
-    """Neutralise spreadsheet formulas in cells (CSV injection): prefix with a quote."""
-    cells = []
-    for value in row:
+    def cell(self, value: Any) -> str:
+        """One cell as text, spreadsheet formulas neutralised (CSV injection): a cell that
+        starts like a formula gets a leading quote."""
         text = "" if value is None else str(value)
-        if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            text = "'" + text
-        cells.append(text)
-    return cells
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
