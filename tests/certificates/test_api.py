@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, User
 from certificates.models import Certificate
-from certificates.pdf import AssetRefused
+from core.pdf import AssetRefused
 from certificates.tasks import issue_certificate
 from core.models import Job
 from tests.certificates.conftest import certificate_of, complete_module

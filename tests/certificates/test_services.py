@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.selectors import actor_for_user
 from certificates import services
 from certificates.models import Certificate
-from certificates.pdf import AssetRefused
+from core.pdf import AssetRefused
 from certificates.selectors import enrolments_with_stopped_issue_jobs
 from certificates.tasks import issue_certificate
 from competencies.models import Competency

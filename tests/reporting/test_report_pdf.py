@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, User
-from certificates.pdf import AssetFetcher, AssetRefused
+from core.pdf import AssetFetcher, AssetRefused
 from reporting import services
 from reporting.indicators import Quarter
 from reporting.models import IndicatorReport, ReportStatus
