@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
 from core.pdf import Renderer, renderer_for
 from reporting.indicators import IndicatorReportData
 
