@@ -81,14 +81,12 @@ def _detail(
     request: HttpRequest,
     certificate: Certificate,
     *,
-    posted: ReasonForm | None = None,
+    posted: dict[str, ReasonForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The certificate's page, with the reason form just posted (if any) and its errors."""
+    """The certificate's page, with the reason form just posted (by action) and its errors."""
     actor = actor_from_request(request)
-    forms = {action: _reason_form(action) for action in REASON_FORMS}
-    if posted is not None:
-        forms[posted.prefix] = posted
+    forms = {action: _reason_form(action) for action in REASON_FORMS} | (posted or {})
     return render(
         request,
         "certificates/detail.html",
@@ -118,12 +116,12 @@ def _act_with_reason(
     certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
     form = _reason_form(action, request.POST)
     if not form.is_valid():
-        return _detail(request, certificate, posted=form, status=400)
+        return _detail(request, certificate, posted={action: form}, status=400)
     with refusal_caught() as refusal:
         result = act(actor=actor, certificate=certificate, reason=form.cleaned_data["reason"])
     if refusal.error is not None:
         form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
-        return _detail(request, certificate, posted=form, status=refusal.error.status)
+        return _detail(request, certificate, posted={action: form}, status=refusal.error.status)
     messages.success(request, done(certificate, result))
     return redirect("certificate", certificate_id=result.pk)
 
