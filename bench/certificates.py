@@ -73,7 +73,7 @@ def seed(count: int) -> list[int]:
     from django.utils import timezone
 
     from accounts.models import Membership, Organisation, Role, Sector, Team, User
-    from certificates.services import certificate_get_or_create
+    from certificates.records import certificate_get_or_create
     from competencies.services import framework_publish
     from training.content import parse_module
     from training.models import Enrolment, EnrolmentSource, EnrolmentStatus

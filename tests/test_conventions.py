@@ -6,11 +6,15 @@
 - No app imports another app's `api` module, and an app's pages, forms, template tags
   and tasks do not import its own: what they share with the API lives in serializers.py
   (or a form, service or selector).
+- Worker-side imports run one way: services.py imports tasks.py (to enqueue), tasks.py
+  imports the worker modules (WORKER_MODULES: what a task runs), and neither tasks.py nor
+  a worker module imports its app's services.py; services.py imports no worker module.
 
 Scope, honestly: this checks the thin layers only. Writes elsewhere outside services.py
-are not checked here; those left are notifications/sending.py's reminder-log status
-updates (claim, sent, failed, release stuck), core's own infrastructure (jobs.py,
-idempotency.py), admin.py, models.py and demo/ (seed data).
+are not checked here; they are the worker modules' writes to the records of their job
+(an email's claim, a PDF's row, the reminder log), certificates/records.py (the one
+current certificate, created by both the completion step and the issuing job), core's
+own infrastructure (jobs.py, idempotency.py), admin.py, models.py and demo/ (seed data).
 """
 
 import ast
@@ -41,6 +45,19 @@ THIN_MODULE_PATTERN = re.compile(r"(api|views)_\w+\.py")
 # Modules that must not import their own app's api module (the api's own URL
 # configuration, api_urls.py, may).
 PAGE_MODULE_NAMES = frozenset({"views.py", "forms.py", "tasks.py"})
+
+# The worker modules: each holds what a Celery task of its app runs (README, "Where code
+# goes"). Named here once; the test below checks they exist.
+WORKER_MODULES = frozenset(
+    {
+        "accounts/invitations.py",
+        "certificates/issuing.py",
+        "notifications/planning.py",
+        "notifications/sending.py",
+        "reporting/building.py",
+        "reporting/retention.py",
+    }
+)
 
 # (file under backend/, enclosing function, the call as written) -> why it is not a write.
 # Keep it minimal: prefer changing the code so that a call no longer looks like a write.
@@ -152,6 +169,42 @@ def api_imports(source: str, path: str, *, app: str, known_apps: list[str]) -> l
     return violations
 
 
+def worker_imports(source: str, path: str, *, app: str) -> list[Violation]:
+    """Imports of its own app's modules that break the one-way worker direction
+    (services -> tasks -> worker modules), in one module of `app`."""
+    name = Path(path).name
+    if name == "services.py":
+        forbidden = {module for module in WORKER_MODULES if module.startswith(f"{app}/")}
+        why = "services enqueue tasks; they never import a worker module"
+    elif path in WORKER_MODULES:
+        forbidden = {f"{app}/services.py", f"{app}/tasks.py"}
+        why = "a worker module never imports its app's services or tasks"
+    elif name == "tasks.py":
+        forbidden = {f"{app}/services.py"}
+        why = "tasks import worker modules; services import tasks, not the other way"
+    else:
+        return []
+    violations = []
+    for node in ast.walk(ast.parse(source, filename=path)):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        for module in _imported_modules(node):
+            if (imported := module.replace(".", "/") + ".py") in forbidden:
+                violations.append(Violation(path, node.lineno, f"imports {imported}: {why}"))
+                break  # one report per import statement
+    return violations
+
+
+def test_worker_modules_are_imported_one_way() -> None:
+    violations = []
+    for app, path in app_modules():
+        relative = path.relative_to(BACKEND).as_posix()
+        violations += worker_imports(path.read_text(), relative, app=app)
+
+    assert {module for module in WORKER_MODULES if not (BACKEND / module).is_file()} == set()
+    assert violations == [], "\n".join(map(str, violations))
+
+
 def test_thin_layers_call_no_model_write_and_the_allow_list_is_still_needed() -> None:
     violations: list[Violation] = []
     allowed_used: set[tuple[str, str, str]] = set()
@@ -224,3 +277,25 @@ def test_the_checks_catch_what_they_are_for() -> None:
     ]
     assert [v.line for v in own] == [1, 2]
     assert own_urls == []
+
+
+def test_the_worker_check_catches_each_direction() -> None:
+    """Each wrong-way import is reported, at the top of a module or inside a function."""
+    services = (
+        "from certificates import issuing\nfrom certificates.tasks import issue_certificate\n"
+    )
+    worker = "import certificates.tasks\ndef job():\n    from certificates.services import revoke\n"
+    tasks = "from certificates import issuing, services\n"
+
+    def lines(source: str, path: str) -> list[int]:
+        return [v.line for v in worker_imports(source, path, app="certificates")]
+
+    [wrong_way] = worker_imports(services, "certificates/services.py", app="certificates")
+    assert str(wrong_way) == (
+        "backend/certificates/services.py:1: imports certificates/issuing.py: "
+        "services enqueue tasks; they never import a worker module"
+    )
+    assert lines(worker, "certificates/issuing.py") == [1, 3]
+    assert lines(tasks, "certificates/tasks.py") == [1]
+    assert lines(worker, "certificates/views.py") == []
+    assert worker_imports(services, "reporting/services.py", app="reporting") == []

@@ -1,18 +1,10 @@
 """Every write to people, teams, memberships and keys goes through these functions, and
 an org admin's retry of a background job."""
 
-import logging
 from typing import cast
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import (
     TEAM_ROLES,
@@ -30,8 +22,6 @@ from core.errors import Conflict, Forbidden, HearthError, NotFound
 from core.jobs import enqueue_on_commit
 from core.models import Job
 from core.names import normalise_name
-
-logger = logging.getLogger(__name__)
 
 
 def _require_write(actor: Actor) -> None:
@@ -228,88 +218,6 @@ def person_invite(
             description=f"Notice to {full_name} <{user.email}> of their new role",
         )
     return membership
-
-
-def _send_email(*, template: str, subject: str, to: str, context: dict[str, object]) -> None:
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"email/{template}.txt", context), to=[to]
-    )
-    message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
-    message.send()
-
-
-def membership_notice_send(*, membership_id: int) -> bool:
-    """Tell a person who already had an account which organisation asks to add them
-    (with the link to accept or decline while it is pending), at most once (claimed with a
-    conditional UPDATE like invitation_send; a failed send releases the claim). A new
-    person gets the invitation instead. Returns whether this call sent."""
-    claimed = Membership.including_pending.filter(
-        pk=membership_id, notice_sent_at__isnull=True
-    ).update(notice_sent_at=timezone.now())
-    if not claimed:
-        return False
-    membership = Membership.including_pending.select_related("user", "organisation", "team").get(
-        pk=membership_id
-    )
-    context = {
-        "pending": membership.is_pending,
-        "link": settings.SITE_URL + reverse("invitation", args=[membership.pk]),
-        "user": membership.user,
-        "organisation": membership.organisation,
-        "role": membership.get_role_display(),
-        "team": membership.team,
-        "site_url": settings.SITE_URL,
-    }
-    try:
-        _send_email(
-            template="membership_added",
-            subject=f"{membership.organisation.name} asks to add you on Hearth"
-            if membership.is_pending
-            else f"{membership.organisation.name} added you on Hearth",
-            to=membership.user.email,
-            context=context,
-        )
-    except Exception:
-        Membership.including_pending.filter(pk=membership_id).update(notice_sent_at=None)
-        raise
-    logger.info("membership notice sent for membership %s", membership_id)
-    return True
-
-
-def invitation_send(*, user_id: int) -> bool:
-    """Email a new person a link to set their password, at most once.
-
-    The row is claimed with a conditional UPDATE before sending, so two workers
-    (or a redelivered task) cannot both send; a failed send releases the claim.
-    Returns whether this call sent the email.
-    """
-    claimed = User.objects.filter(pk=user_id, invitation_sent_at__isnull=True).update(
-        invitation_sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    user = User.objects.get(pk=user_id)
-    link = settings.SITE_URL + reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "link": link, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject="You have been invited to Hearth",
-        body=render_to_string("email/invitation.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("email/invitation.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        User.objects.filter(pk=user_id).update(invitation_sent_at=None)
-        raise
-    logger.info("invitation sent to user %s", user_id)
-    return True
 
 
 @transaction.atomic

@@ -1,21 +1,21 @@
-"""Celery tasks for accounts: take ids, call one service; core.jobs.JobTask reports back
-to the job's record and owns retrying (a mail server that is down or busy is tried again
-with a backoff over hours, ADR 0016)."""
+"""Celery tasks for accounts: take ids, call one function of the worker module
+invitations.py; core.jobs.JobTask reports back to the job's record and owns retrying (a
+mail server that is down or busy is tried again with a backoff over hours, ADR 0016)."""
 
 from celery import shared_task
 
-from accounts import services
+from accounts import invitations
 from core.jobs import JobTask
 
 
 @shared_task(base=JobTask, acks_late=True)
 def send_invitation(user_id: int) -> bool:
     """Email a newly invited person their set-password link (at most once)."""
-    return services.invitation_send(user_id=user_id)
+    return invitations.invitation_send(user_id=user_id)
 
 
 @shared_task(base=JobTask, acks_late=True)
 def send_membership_notice(membership_id: int) -> bool:
     """Tell a person who already had an account which organisation added them (at most
     once)."""
-    return services.membership_notice_send(membership_id=membership_id)
+    return invitations.membership_notice_send(membership_id=membership_id)

@@ -5,6 +5,7 @@ Querysets come from certificates.selectors (scoped through accounts.selectors), 
 anything outside the caller's scope is a 404; writes go through certificates.services.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -101,13 +102,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     @action(detail=True, methods=["post"], filterset_class=None)
     def revoke(self, request: Request, pk: str) -> Response:
         """Revoke with a reason (an admin of the certificate's organisation, signed in)."""
-        payload = serializers.ReasonSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        certificate = services.certificate_revoke(
-            actor=actor_from_request(request),
-            certificate=self.get_object(),
-            reason=payload.validated_data["reason"],
-        )
+        certificate = self._act_with_reason(request, services.certificate_revoke)
         return Response(self._fresh(request, certificate.pk))
 
     @extend_schema(
@@ -118,14 +113,18 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     def reissue(self, request: Request, pk: str) -> Response:
         """Replace with a new certificate (new number and code, the learner's name as it is
         now); the old one is superseded. Its PDF and email follow shortly."""
+        new = self._act_with_reason(request, services.certificate_reissue)
+        return Response(self._fresh(request, new.pk), status=status.HTTP_201_CREATED)
+
+    def _act_with_reason(self, request: Request, act: Callable[..., Certificate]) -> Certificate:
+        """Check the posted reason, then call the service `act` on this certificate."""
         payload = serializers.ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        new = services.certificate_reissue(
+        return act(
             actor=actor_from_request(request),
             certificate=self.get_object(),
             reason=payload.validated_data["reason"],
         )
-        return Response(self._fresh(request, new.pk), status=status.HTTP_201_CREATED)
 
     def _fresh(self, request: Request, certificate_id: int) -> Any:
         certificate = selectors.certificate_get(

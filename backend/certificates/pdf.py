@@ -1,9 +1,7 @@
 """Render a certificate to PDF with WeasyPrint, safely and fast.
 
-Safe: WeasyPrint fetches files and URLs for <img>, <link>, @import, url(),
-@font-face, <object> and friends. Every HTML() and CSS() here gets one
-deny-by-default fetcher (`AssetFetcher`) that serves only files inside the bundled
-certificate assets folder (static/certificates/) and refuses everything else, and
+Safe: rendered by core.pdf, whose deny-by-default fetcher serves only files inside the
+bundled certificate assets folder (static/certificates/) and refuses everything else;
 refusal stops the render. Learner-supplied text reaches the template only through
 Django's autoescaping, so it prints as text and never becomes markup.
 
@@ -15,36 +13,23 @@ columns, which WeasyPrint lays out slowly).
 
 import functools
 import logging
-import mimetypes
-from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse, path2url
+from weasyprint import Document
 
 from certificates.models import Certificate
+from core.pdf import Renderer, renderer_for
 
 logger = logging.getLogger(__name__)
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static" / "certificates"
 STYLESHEET = ASSETS_DIR / "certificate.css"
 TEMPLATE = "certificates/certificate.html"
-ALLOWED_SUFFIXES = frozenset({".css", ".svg", ".png", ".ttf", ".otf", ".woff", ".woff2"})
-# PDF/A-2a: an archival PDF (fonts embedded, colour profile, XMP metadata) that is also
-# tagged for screen readers; PDF/A-2 also strips any non-PDF embedded file (ADR 0006).
-PDF_VARIANT = "pdf/a-2a"
 # Q recovers a quarter of the symbol: certificates get printed, copied, folded and
 # photographed, so the code should survive some damage.
 QR_ERROR_LEVEL = "q"
@@ -58,100 +43,11 @@ FACE_END_MM = 178.0
 MM_PER_PX = 25.4 / 96
 
 
-class AssetRefused(Exception):
-    """The certificate asked for a resource outside the bundled assets: nothing was fetched."""
-
-
-class AssetFetcher(URLFetcher):
-    """Deny by default: serve only existing files inside one folder, over file:// only.
-
-    No network scheme, no data: URL, no path outside the folder (after resolving
-    "..", symlinks and percent-escapes), no file type other than styles, images and
-    fonts. A refusal is fatal to the render. The last requests are kept in
-    `requests` as (url, allowed) pairs for logs and tests.
-    """
-
-    def __init__(self, *, root: Path) -> None:
-        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
-        self.root = root.resolve()
-        self.requests: deque[tuple[str, bool]] = deque(maxlen=200)
-
-    def allowed_path(self, url: str) -> Path | None:
-        """The file a URL names, if it is a bundled asset; None for anything else."""
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            return None
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            return None
-        if parts.query or parts.fragment:
-            return None
-        path = Path(url2pathname(parts.path)).resolve()
-        if not path.is_relative_to(self.root) or path.suffix.lower() not in ALLOWED_SUFFIXES:
-            return None
-        return path if path.is_file() else None
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = self.allowed_path(url)
-        self.requests.append((url, path is not None))
-        if path is None:
-            logger.warning("certificate render refused to fetch %.200r", url)
-            raise AssetRefused(f"Certificates use only bundled assets; refused {url[:200]!r}.")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-
-@contextmanager
-def _refusals_as_errors() -> Iterator[None]:
-    """WeasyPrint wraps a refusal in a BaseException; turn it back into an error the task
-    can record (a BaseException would escape Celery's handling)."""
-    try:
-        yield
-    except FatalURLFetchingError as error:
-        raise AssetRefused(str(error.__cause__ or error)) from error
-
-
-@dataclass(frozen=True)
-class Renderer:
-    """What a worker keeps for its life: the fetcher, the fonts and the parsed stylesheet."""
-
-    fetcher: AssetFetcher
-    font_config: FontConfiguration
-    stylesheet: CSS
-    base_url: str
-
-    def options(self) -> dict[str, Any]:
-        """WeasyPrint's options, the same for the layout and the PDF (as write_pdf does)."""
-        return {"stylesheets": [self.stylesheet], "pdf_variant": PDF_VARIANT, "attachments": []}
-
-    def document(self, html: str) -> Document:
-        """Lay out any HTML under the certificate's rules (fetcher, fonts, stylesheet)."""
-        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        with _refusals_as_errors():
-            return page.render(font_config=self.font_config, **self.options())
-
-    def pdf(self, document: Document) -> bytes:
-        """A laid-out document as PDF/A-2a, with no attachment."""
-        with _refusals_as_errors():
-            return cast(bytes, document.write_pdf(**self.options()))
-
-    def pdf_from_html(self, html: str) -> bytes:
-        """Any HTML to PDF under the certificate's rules."""
-        return self.pdf(self.document(html))
-
-
 @functools.cache
 def renderer() -> Renderer:
-    """The process's renderer, built on first use and kept (one per worker process)."""
-    fetcher = AssetFetcher(root=ASSETS_DIR)
-    font_config = FontConfiguration()
-    stylesheet = CSS(url=path2url(STYLESHEET), url_fetcher=fetcher, font_config=font_config)
-    return Renderer(
-        fetcher=fetcher,
-        font_config=font_config,
-        stylesheet=stylesheet,
-        base_url=path2url(str(ASSETS_DIR) + "/"),
-    )
+    """The process's certificate renderer, built on first use and kept (one per worker
+    process)."""
+    return renderer_for(assets=ASSETS_DIR, stylesheet=STYLESHEET)
 
 
 def qr_svg(url: str) -> SafeString:

@@ -1,7 +1,7 @@
-"""Celery tasks for certificates: take ids, call one service; core.jobs.JobTask reports
-back to the job's record and owns retrying (ADR 0016).
+"""Celery tasks for certificates: take ids, call the worker module (issuing.py);
+core.jobs.JobTask reports back to the job's record and owns retrying (ADR 0016).
 
-`issue_certificate` is idempotent (services.certificate_issue), which is what makes
+`issue_certificate` is idempotent (issuing.certificate_issue), which is what makes
 late acknowledgement and the relay's resending safe: a job delivered again after a crash
 just finishes the work. Its time limits stay far below the Redis visibility timeout
 (CELERY_VISIBILITY_TIMEOUT), so Redis never hands a running job to a second worker;
@@ -10,7 +10,7 @@ worker/checks.py verifies this at start.
 
 from celery import shared_task
 
-from certificates import services
+from certificates import issuing
 from core.jobs import JobTask
 
 
@@ -23,5 +23,5 @@ from core.jobs import JobTask
 )
 def issue_certificate(enrolment_id: int) -> int | None:
     """Issue a completed enrolment's certificate: render, store, email (exactly once)."""
-    certificate = services.certificate_issue(enrolment_id=enrolment_id)
+    certificate = issuing.certificate_issue(enrolment_id=enrolment_id)
     return certificate.pk if certificate else None

@@ -6,6 +6,7 @@ through certificates.services. Anything out of scope is a 404; a business rule's
 refusal is shown on the page, never as a server error.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,19 +26,24 @@ from core.errors import NotFound
 from core.pages import not_found_as_404, refusal_caught
 
 PAGE_SIZE = 50
-REVOKE_HELP = "Say why, for the record. The certificate's check page will say it was revoked."
-REISSUE_HELP = (
-    "For example, a change of name. The new certificate uses the person's name as it is now "
-    "and gets a new number; this one will show as replaced."
-)
+# An org admin's actions on a certificate's page, each with its reason form: the label
+# and help text of the reason, by the form's prefix.
+REASON_FORMS = {
+    "revoke": (
+        "Reason for revoking",
+        "Say why, for the record. The certificate's check page will say it was revoked.",
+    ),
+    "reissue": (
+        "Reason for reissuing",
+        "For example, a change of name. The new certificate uses the person's name as it is "
+        "now and gets a new number; this one will show as replaced.",
+    ),
+}
 
 
-def _revoke_form(data: Any = None) -> ReasonForm:
-    return ReasonForm(data, prefix="revoke", label="Reason for revoking", help_text=REVOKE_HELP)
-
-
-def _reissue_form(data: Any = None) -> ReasonForm:
-    return ReasonForm(data, prefix="reissue", label="Reason for reissuing", help_text=REISSUE_HELP)
+def _reason_form(action: str, data: Any = None) -> ReasonForm:
+    label, help_text = REASON_FORMS[action]
+    return ReasonForm(data, prefix=action, label=label, help_text=help_text)
 
 
 def _can_manage(actor: Actor, certificate: Certificate) -> bool:
@@ -75,11 +81,12 @@ def _detail(
     request: HttpRequest,
     certificate: Certificate,
     *,
-    revoke_form: ReasonForm | None = None,
-    reissue_form: ReasonForm | None = None,
+    posted: dict[str, ReasonForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The certificate's page, with the reason form just posted (by action) and its errors."""
     actor = actor_from_request(request)
+    forms = {action: _reason_form(action) for action in REASON_FORMS} | (posted or {})
     return render(
         request,
         "certificates/detail.html",
@@ -87,11 +94,36 @@ def _detail(
             "certificate": certificate,
             "is_own": certificate.learner_id == actor.user_id,
             "can_manage": _can_manage(actor, certificate),
-            "revoke_form": revoke_form or _revoke_form(),
-            "reissue_form": reissue_form or _reissue_form(),
+            "revoke_form": forms["revoke"],
+            "reissue_form": forms["reissue"],
         },
         status=status,
     )
+
+
+def _act_with_reason(
+    request: HttpRequest,
+    certificate_id: int,
+    *,
+    action: str,
+    act: Callable[..., Certificate],
+    done: Callable[[Certificate, Certificate], str],
+) -> HttpResponse:
+    """Post an org admin's action with its reason form: call the service `act`, then go
+    to the certificate it returns saying `done(certificate, result)`; an invalid reason or
+    the service's refusal shows the page again with the form and the error."""
+    actor = actor_from_request(request)
+    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
+    form = _reason_form(action, request.POST)
+    if not form.is_valid():
+        return _detail(request, certificate, posted={action: form}, status=400)
+    with refusal_caught() as refusal:
+        result = act(actor=actor, certificate=certificate, reason=form.cleaned_data["reason"])
+    if refusal.error is not None:
+        form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
+        return _detail(request, certificate, posted={action: form}, status=refusal.error.status)
+    messages.success(request, done(certificate, result))
+    return redirect("certificate", certificate_id=result.pk)
 
 
 @login_required
@@ -125,20 +157,13 @@ def certificate_pdf(request: HttpRequest, certificate_id: int) -> FileResponse:
 @not_found_as_404
 def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpResponse:
     """An org admin revokes the certificate with a reason."""
-    actor = actor_from_request(request)
-    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
-    form = _revoke_form(request.POST)
-    if not form.is_valid():
-        return _detail(request, certificate, revoke_form=form, status=400)
-    with refusal_caught() as refusal:
-        services.certificate_revoke(
-            actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
-        )
-    if refusal.error is not None:
-        form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
-        return _detail(request, certificate, revoke_form=form, status=refusal.error.status)
-    messages.success(request, f"Certificate {certificate.number} is revoked.")
-    return redirect("certificate", certificate_id=certificate.pk)
+    return _act_with_reason(
+        request,
+        certificate_id,
+        action="revoke",
+        act=services.certificate_revoke,
+        done=lambda certificate, _: f"Certificate {certificate.number} is revoked.",
+    )
 
 
 @login_required
@@ -146,22 +171,15 @@ def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpRespons
 @not_found_as_404
 def certificate_reissue(request: HttpRequest, certificate_id: int) -> HttpResponse:
     """An org admin replaces the certificate with a new one."""
-    actor = actor_from_request(request)
-    certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
-    form = _reissue_form(request.POST)
-    if not form.is_valid():
-        return _detail(request, certificate, reissue_form=form, status=400)
-    with refusal_caught() as refusal:
-        new = services.certificate_reissue(
-            actor=actor, certificate=certificate, reason=form.cleaned_data["reason"]
-        )
-    if refusal.error is not None:
-        form.add_error("reason" if refusal.error.fields else None, refusal.error.message)
-        return _detail(request, certificate, reissue_form=form, status=refusal.error.status)
-    messages.success(
-        request, f"Certificate {new.number} replaces {certificate.number}. Its PDF is on its way."
+    return _act_with_reason(
+        request,
+        certificate_id,
+        action="reissue",
+        act=services.certificate_reissue,
+        done=lambda old, new: (
+            f"Certificate {new.number} replaces {old.number}. Its PDF is on its way."
+        ),
     )
-    return redirect("certificate", certificate_id=new.pk)
 
 
 @never_cache

@@ -279,7 +279,8 @@ class JobTask(Task[Any, Any]):
     `transient` errors are worth another try (the relay sends it again after a backoff);
     anything else stops retrying at once (a bug, a refused asset) and is left for an org
     admin's retry. `on_gave_up(args, error)` lets a task record the end on its own record
-    (a report's status, say). The task's own body stays a plain call of one service.
+    (a report's status, say). The task's own body stays a plain call of one function (of
+    its app's worker module).
     """
 
     transient: ClassVar[tuple[type[BaseException], ...]] = (

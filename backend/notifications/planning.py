@@ -1,5 +1,5 @@
-"""Planning: set-based queries for the reminders due, written into the reminder log by
-notifications.services.reminder_logs_insert.
+"""Planning (worker side, run by notifications.tasks): set-based queries for the
+reminders due, written into the reminder log by reminder_logs_insert.
 
 Each kind and window is one INSERT ... SELECT ... ON CONFLICT DO NOTHING, so the
 number of queries does not grow with the number of people, and two planners
@@ -9,16 +9,17 @@ running at once (or twice) cannot create a reminder twice: the log's unique key
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Membership, MembershipStatus, Role
 from competencies.models import Assessment, Outcome, Requirement
-from notifications.models import EmailOptOut, Kind, MandatoryKind
-from notifications.services import reminder_logs_insert
+from notifications.models import EmailOptOut, Kind, MandatoryKind, ReminderLog, Status
 from notifications.windows import DUE_SOON, EXPIRED_LOOKBACK_DAYS, EXPIRING, Window, iso_week
 from training.models import ACTIVE_STATUSES, Enrolment
 
@@ -64,25 +65,32 @@ def _active_enrolments() -> QuerySet[Enrolment]:
     ).filter(_still_in_team())
 
 
+def _in_window(date_field: str, today: datetime.date, window: Window) -> Q:
+    """The date falls in the window: from `least` to `most` days after today."""
+    return Q(
+        **{
+            f"{date_field}__gte": today + datetime.timedelta(days=window.least),
+            f"{date_field}__lte": today + datetime.timedelta(days=window.most),
+        }
+    )
+
+
+def _to_the_learner[Row: Enrolment | Assessment](rows: QuerySet[Row], kind: str) -> QuerySet[Row]:
+    """Each row as a reminder of this kind to its learner, about the row itself, for the
+    learners who want the kind."""
+    return rows.filter(_wants(kind, "learner_id", "organisation_id")).annotate(
+        r_person=F("learner_id"), r_organisation=F("organisation_id"), r_object=F("pk")
+    )
+
+
 def _due_soon(today: datetime.date, window: Window) -> QuerySet[Enrolment]:
-    return (
-        _active_enrolments()
-        .filter(
-            due_date__gte=today + datetime.timedelta(days=window.least),
-            due_date__lte=today + datetime.timedelta(days=window.most),
-        )
-        .filter(_wants(Kind.DUE_SOON, "learner_id", "organisation_id"))
-        .annotate(r_person=F("learner_id"), r_organisation=F("organisation_id"), r_object=F("pk"))
+    return _to_the_learner(
+        _active_enrolments().filter(_in_window("due_date", today, window)), Kind.DUE_SOON
     )
 
 
 def _overdue(today: datetime.date) -> QuerySet[Enrolment]:
-    return (
-        _active_enrolments()
-        .filter(due_date__lt=today)
-        .filter(_wants(Kind.OVERDUE, "learner_id", "organisation_id"))
-        .annotate(r_person=F("learner_id"), r_organisation=F("organisation_id"), r_object=F("pk"))
-    )
+    return _to_the_learner(_active_enrolments().filter(due_date__lt=today), Kind.OVERDUE)
 
 
 def _escalations(today: datetime.date) -> QuerySet[Membership]:
@@ -131,27 +139,18 @@ def _current_competent() -> QuerySet[Assessment]:
 
 
 def _expiring(today: datetime.date, window: Window) -> QuerySet[Assessment]:
-    return (
-        _current_competent()
-        .filter(
-            valid_until__gte=today + datetime.timedelta(days=window.least),
-            valid_until__lte=today + datetime.timedelta(days=window.most),
-        )
-        .filter(_wants(Kind.COMPETENCY_EXPIRING, "learner_id", "organisation_id"))
-        .annotate(r_person=F("learner_id"), r_organisation=F("organisation_id"), r_object=F("pk"))
+    return _to_the_learner(
+        _current_competent().filter(_in_window("valid_until", today, window)),
+        Kind.COMPETENCY_EXPIRING,
     )
 
 
 def _expired(today: datetime.date) -> QuerySet[Assessment]:
-    return (
-        _current_competent()
-        .filter(
-            valid_until__lt=today,
-            valid_until__gte=today - datetime.timedelta(days=EXPIRED_LOOKBACK_DAYS),
-        )
-        .filter(_wants(Kind.COMPETENCY_EXPIRED, "learner_id", "organisation_id"))
-        .annotate(r_person=F("learner_id"), r_organisation=F("organisation_id"), r_object=F("pk"))
+    expired = _current_competent().filter(
+        valid_until__lt=today,
+        valid_until__gte=today - datetime.timedelta(days=EXPIRED_LOOKBACK_DAYS),
     )
+    return _to_the_learner(expired, Kind.COMPETENCY_EXPIRED)
 
 
 def _digest_recipients() -> QuerySet[Membership]:
@@ -170,6 +169,27 @@ def _digest_recipients() -> QuerySet[Membership]:
             r_object=Cast(F("user_id"), IntegerField()),
         )
     )
+
+
+def reminder_logs_insert(*, rows: QuerySet[Any], kind: str, object_type: str, window: str) -> int:
+    """Plan reminders: INSERT the candidate rows (r_person, r_organisation, r_object) into
+    the log, skipping any that already exist (the log's unique key decides, so planning
+    twice or at once never plans one twice). One statement; returns how many were new."""
+    candidates = rows.values("r_person", "r_organisation", "r_object").order_by()
+    select, params = candidates.query.sql_with_params()
+    table = ReminderLog._meta.db_table
+    now = timezone.now()
+    # The table name comes from the model and the SELECT from the ORM; values are params.
+    sql = (
+        f"INSERT INTO {table} (person_id, organisation_id, object_id, kind, object_type, "  # noqa: S608
+        "reminder_window, status, planned_at, attempts, last_error, context) "
+        "SELECT candidate.r_person, candidate.r_organisation, candidate.r_object, "
+        f"%s, %s, %s, %s, %s, 0, %s, '{{}}' FROM ({select}) AS candidate "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, object_type, window, Status.PENDING, now, "", *params])
+        return max(cursor.rowcount, 0)
 
 
 def plan_daily(*, today: datetime.date | None = None) -> PlanResult:

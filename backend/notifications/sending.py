@@ -1,5 +1,5 @@
-"""Sending: claim pending reminders, render each with Django's templates, send them over
-one SMTP connection per batch.
+"""Sending (worker side, run by notifications.tasks): claim pending reminders, render
+each with Django's templates, send them over one SMTP connection per batch.
 
 A row is claimed (pending -> sending, SELECT ... FOR UPDATE SKIP LOCKED) before its
 email goes out, so two workers never send the same reminder; it becomes `sent` once
@@ -84,49 +84,46 @@ def _long_date(day: datetime.date | None) -> str:
 
 def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
     """Everything each email needs, as plain values, in a fixed number of queries."""
-    enrolments = {
-        row[0]: row
-        for row in Enrolment.objects.filter(
-            pk__in=[log.object_id for log in logs if log.object_type == "enrolment"]
-        ).values_list("pk", "version__title", "due_date", "learner__full_name")
-    }
-    assessments = {
-        row[0]: row
-        for row in Assessment.objects.filter(
-            pk__in=[log.object_id for log in logs if log.object_type == "assessment"]
-        ).values_list("pk", "competency__code", "competency__title", "valid_until")
-    }
-    digests = _digest_contexts([log.person_id for log in logs if log.kind == Kind.DIGEST])
     site = _site()
     competencies_link = site + reverse("my-competencies")
+    # What each reminder's subject says, by object type and id; a reminder whose subject
+    # is gone gets no context (and fails).
+    subjects: dict[str, dict[int, dict[str, Any]]] = {
+        "enrolment": {
+            pk: {"title": title, "due_date": _long_date(due_date), "learner": learner}
+            for pk, title, due_date, learner in Enrolment.objects.filter(
+                pk__in=[log.object_id for log in logs if log.object_type == "enrolment"]
+            ).values_list("pk", "version__title", "due_date", "learner__full_name")
+        },
+        "assessment": {
+            pk: {
+                "code": code,
+                "title": title,
+                "valid_until": _long_date(valid_until),
+                "link": competencies_link,
+            }
+            for pk, code, title, valid_until in Assessment.objects.filter(
+                pk__in=[log.object_id for log in logs if log.object_type == "assessment"]
+            ).values_list("pk", "competency__code", "competency__title", "valid_until")
+        },
+    }
+    digests = _digest_contexts([log.person_id for log in logs if log.kind == Kind.DIGEST])
     contexts: dict[int, dict[str, Any]] = {}
     for log in logs:
         context: dict[str, Any] = {
             "first_name": log.person.get_short_name(),
             "site_url": site,
         }
-        if log.object_type == "enrolment":
-            if log.object_id not in enrolments:
+        if log.object_type in subjects:
+            if log.object_id not in subjects[log.object_type]:
                 continue
-            _, title, due_date, learner = enrolments[log.object_id]
-            context.update(
-                title=title,
-                due_date=_long_date(due_date),
-                learner=learner,
-                link=site + reverse("enrolment", args=[log.object_id])
-                if log.kind != Kind.ESCALATION
-                else site + "/",
-            )
-        elif log.object_type == "assessment":
-            if log.object_id not in assessments:
-                continue
-            _, code, title, valid_until = assessments[log.object_id]
-            context.update(
-                code=code,
-                title=title,
-                valid_until=_long_date(valid_until),
-                link=competencies_link,
-            )
+            context.update(subjects[log.object_type][log.object_id])
+            if log.object_type == "enrolment":
+                context["link"] = (
+                    site + reverse("enrolment", args=[log.object_id])
+                    if log.kind != Kind.ESCALATION
+                    else site + "/"
+                )
         elif log.kind == Kind.DIGEST:
             context.update(digests.get(log.person_id, {}), link=site + "/")
         else:

@@ -4,11 +4,16 @@ Figures themselves are never stored: every request computes them live in SQL fro
 training and competency records (ADR 0008).
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Partnership, acting_person
+
+if TYPE_CHECKING:
+    from reporting.indicators import IndicatorReportData
 
 
 class StatsValidator(models.Model):
@@ -86,6 +91,14 @@ class IndicatorReport(models.Model):
 
     def __str__(self) -> str:
         return f"indicator report {self.scope_slug} {self.quarter}"
+
+    def is_built_from(self, data: "IndicatorReportData") -> bool:
+        """Whether its stored PDF shows these figures (nothing to build again)."""
+        return (
+            self.status == ReportStatus.READY
+            and bool(self.pdf)
+            and self.figures_hash == data.content_hash()
+        )
 
     @property
     def scope_slug(self) -> str:

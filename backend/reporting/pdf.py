@@ -1,6 +1,6 @@
-"""Render the indicator report to PDF with WeasyPrint, under the certificates' rules.
+"""Render the indicator report to PDF with WeasyPrint, through core.pdf as certificates do.
 
-The same deny-by-default fetcher as certificates (certificates.pdf.AssetFetcher): the
+The same deny-by-default fetcher as certificates (core.pdf.AssetFetcher): the
 only files a report may load are those bundled in reporting's own PDF assets folder
 (its stylesheet), and anything else (a URL, a data: URI, a path outside the folder)
 stops the render. Figures and names reach the template only through autoescaping.
@@ -13,11 +13,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import path2url
 
-from certificates.pdf import AssetFetcher, Renderer
+from core.pdf import Renderer, renderer_for
 from reporting.indicators import IndicatorReportData
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "reporting" / "pdf"
@@ -28,15 +25,7 @@ TEMPLATE = "reporting/indicator_report.html"
 @functools.cache
 def renderer() -> Renderer:
     """The process's report renderer, built on first use and kept."""
-    fetcher = AssetFetcher(root=ASSETS_DIR)
-    font_config = FontConfiguration()
-    stylesheet = CSS(url=path2url(str(STYLESHEET)), url_fetcher=fetcher, font_config=font_config)
-    return Renderer(
-        fetcher=fetcher,
-        font_config=font_config,
-        stylesheet=stylesheet,
-        base_url=path2url(str(ASSETS_DIR) + "/"),
-    )
+    return renderer_for(assets=ASSETS_DIR, stylesheet=STYLESHEET)
 
 
 def indicator_report_html(report: IndicatorReportData, *, generated_at: datetime.datetime) -> str:

@@ -1,7 +1,8 @@
-"""Celery tasks for reporting: take ids, call one service; core.jobs.JobTask reports back
-to the job's record and owns retrying (ADR 0016).
+"""Celery tasks for reporting: take ids, call one function of a worker module
+(building.py, retention.py); core.jobs.JobTask reports back to the job's record and owns
+retrying (ADR 0016).
 
-`build_indicator_report` is idempotent (services.indicator_report_build), which makes late
+`build_indicator_report` is idempotent (building.indicator_report_build), which makes late
 acknowledgement and the relay's resending safe: a job delivered again after a crash
 finishes the work or finds it done. Its time limits stay far below the Redis visibility
 timeout.
@@ -14,14 +15,14 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from core.jobs import JobTask
-from reporting import services
+from reporting import building, retention
 
 
 class BuildIndicatorReportTask(JobTask):
     """Says on the report's row when its build stopped retrying."""
 
     def on_gave_up(self, args: Sequence[Any], error: str) -> None:
-        services.indicator_report_failed(report_id=int(args[0]), error=error)
+        building.indicator_report_failed(report_id=int(args[0]), error=error)
 
 
 @shared_task(
@@ -33,7 +34,7 @@ class BuildIndicatorReportTask(JobTask):
 )
 def build_indicator_report(report_id: int) -> str | None:
     """Build an indicator report's PDF (once for the same figures)."""
-    report = services.indicator_report_build(report_id=report_id)
+    report = building.indicator_report_build(report_id=report_id)
     return report.pdf.name if report is not None else None
 
 
@@ -48,4 +49,4 @@ def build_indicator_report(report_id: int) -> str | None:
 )
 def purge_stats_validators() -> int:
     """Weekly: forget response validators unchanged for 90 days (idempotent)."""
-    return services.stats_validators_purge()
+    return retention.stats_validators_purge()

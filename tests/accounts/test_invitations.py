@@ -21,9 +21,9 @@ from django.test import Client
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
+from accounts.invitations import membership_notice_send
 from accounts.models import KeyScope, Membership, MembershipStatus, Role, User
 from accounts.selectors import actor_for_user
-from accounts.services import membership_notice_send
 from tests import factories
 from tests.conftest import World
 from tests.support.api import key_client

@@ -27,9 +27,10 @@ from drf_spectacular.generators import SchemaGenerator
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
+from accounts.invitations import membership_notice_send
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
-from accounts.services import membership_accept, membership_notice_send, person_invite
+from accounts.services import membership_accept, person_invite
 from certificates.models import Certificate
 from certificates.services import certificate_issues_retry
 from certificates.tasks import issue_certificate

@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, User
 from certificates.models import Certificate
-from certificates.pdf import AssetRefused
 from certificates.tasks import issue_certificate
 from core.models import Job
+from core.pdf import AssetRefused
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
 from tests.support.api import key_client

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 
 from accounts.models import User
-from certificates import services
+from certificates import issuing
 from certificates.models import Certificate
 from core.jobs import jobs_relay
 from core.models import Job, JobState
@@ -81,10 +81,10 @@ def test_a_pdf_stored_by_a_transaction_that_then_fails_is_deleted(
 
     monkeypatch.setattr(QuerySet, "update", database_gone)
     with pytest.raises(OperationalError):
-        services.certificate_issue(enrolment_id=enrolment.pk)
+        issuing.certificate_issue(enrolment_id=enrolment.pk)
     assert pdf_files(media) == []
     assert not certificate_of(enrolment).pdf
 
     monkeypatch.setattr(QuerySet, "update", real_update)
-    services.certificate_issue(enrolment_id=enrolment.pk)
+    issuing.certificate_issue(enrolment_id=enrolment.pk)
     assert pdf_files(media) == [stored_pdf(media, certificate_of(enrolment))]

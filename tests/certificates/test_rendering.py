@@ -13,12 +13,11 @@ from certificates.models import Certificate
 from certificates.pdf import (
     ASSETS_DIR,
     STYLESHEET,
-    AssetFetcher,
-    AssetRefused,
     certificate_html,
     certificate_pdf,
     renderer,
 )
+from core.pdf import AssetFetcher, AssetRefused
 from tests.certificates.pdfs import (
     embedded_files_and_attachments,
     expected_qr_matrix,

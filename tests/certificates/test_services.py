@@ -18,9 +18,8 @@ from pytest_django.fixtures import Settings
 from accounts import services as accounts
 from accounts.models import User
 from accounts.selectors import actor_for_user
-from certificates import services
+from certificates import issuing, services
 from certificates.models import Certificate
-from certificates.pdf import AssetRefused
 from certificates.selectors import enrolments_with_stopped_issue_jobs
 from certificates.tasks import issue_certificate
 from competencies.models import Competency
@@ -28,6 +27,7 @@ from core import jobs
 from core.errors import Conflict, HearthError, NotFound
 from core.jobs import JobTask
 from core.models import Job, JobState
+from core.pdf import AssetRefused
 from notifications.models import Kind
 from tests.certificates.conftest import certificate_of, pdf_files, stored_pdf
 from tests.certificates.pdfs import pdf_text
@@ -149,11 +149,11 @@ def test_an_email_that_fails_after_the_pdf_is_stored_is_sent_by_the_retry_once(
     smtp_mailbox.scripted_replies.append("451 Try again later")
 
     with pytest.raises(issue_certificate.transient):
-        services.certificate_issue(enrolment_id=enrolment.pk)
+        issuing.certificate_issue(enrolment_id=enrolment.pk)
     stored = certificate_of(enrolment)
     assert stored.pdf and stored.email_sent_at is None  # the claim was released
-    services.certificate_issue(enrolment_id=enrolment.pk)
-    services.certificate_issue(enrolment_id=enrolment.pk)
+    issuing.certificate_issue(enrolment_id=enrolment.pk)
+    issuing.certificate_issue(enrolment_id=enrolment.pk)
 
     assert Certificate.objects.count() == 1
     assert pdf_files(media) == [stored_pdf(media, stored)]
@@ -169,7 +169,7 @@ def test_the_email_as_delivered_is_well_formed_mime_with_both_parts(
     world.x_learner_a.full_name = "Zoë Ó Briain-Łukasz"
     world.x_learner_a.save(update_fields=["full_name"])
     enrolment = completed(world.x_learner_a)
-    services.certificate_issue(enrolment_id=enrolment.pk)
+    issuing.certificate_issue(enrolment_id=enrolment.pk)
 
     certificate = certificate_of(enrolment)
     [message] = smtp_mailbox.messages

@@ -46,7 +46,7 @@ def test_failures_are_carried_however_many_retries_carried_them_before(
         raise OperationalError("connection refused")
 
     sent: list[Signature[Any]] = []
-    monkeypatch.setattr("accounts.services.invitation_send", database_down)
+    monkeypatch.setattr("accounts.invitations.invitation_send", database_down)
     monkeypatch.setattr("core.jobs.job_failed", database_down)
     monkeypatch.setattr(Signature, "apply_async", lambda self, **options: sent.append(self))
     earlier = [["2026-03-02T09:00:00+00:00", "OperationalError: connection refused"]] * 20

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, User
-from certificates.pdf import AssetFetcher, AssetRefused
-from reporting import services
+from core.pdf import AssetFetcher, AssetRefused
+from reporting import building
 from reporting.indicators import Quarter
 from reporting.models import IndicatorReport, ReportStatus
 from reporting.pdf import renderer
@@ -122,8 +122,8 @@ def test_building_again_makes_no_second_report_or_file(
 
     first = viewer.post(REQUEST, {"partnership": data.partnership.pk, "quarter": quarter})
     report = IndicatorReport.objects.get(pk=first.json()["id"])
-    built = services.indicator_report_build(report_id=report.pk)
-    rebuilt = services.indicator_report_build(report_id=report.pk)
+    built = building.indicator_report_build(report_id=report.pk)
+    rebuilt = building.indicator_report_build(report_id=report.pk)
     asked_again = viewer.post(REQUEST, {"partnership": data.partnership.pk, "quarter": quarter})
 
     name = f"partnership-{data.partnership.pk}-{quarter}.pdf"
