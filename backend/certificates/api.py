@@ -25,7 +25,7 @@ from accounts.selectors import actor_from_request
 from certificates import selectors, serializers, services
 from certificates.models import Certificate, CertificateStatus
 from certificates.throttling import VerifyThrottle
-from core.errors import Conflict
+from core.downloads import attachment
 from core.filters import IdFilter
 
 
@@ -87,11 +87,8 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     def pdf(self, request: Request, pk: str) -> FileResponse:
         """Download the certificate's PDF (authenticated and scoped like the certificate)."""
         certificate: Certificate = self.get_object()
-        if not certificate.pdf:
-            raise Conflict("The PDF is still being prepared; try again in a minute.")
-        return FileResponse(
-            certificate.pdf.open("rb"),
-            as_attachment=True,
+        return attachment(
+            selectors.certificate_pdf_file(certificate),
             filename=f"{certificate.number}.pdf",
             content_type="application/pdf",
         )

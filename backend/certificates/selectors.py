@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from accounts.selectors import Actor, jobs_visible_to, records_visible_filter
 from certificates.identifiers import normalise_code
 from certificates.models import Certificate
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.models import Job
 from training.models import Enrolment, EnrolmentStatus
 
@@ -32,6 +33,14 @@ def certificate_get(*, actor: Actor, certificate_id: int) -> Certificate:
     if certificate is None:
         raise NotFound("No such certificate.")
     return certificate
+
+
+def certificate_pdf_file(certificate: Certificate) -> FieldFile:
+    """The certificate's stored PDF; a Conflict while the worker is still preparing it
+    (the same answer for the page and the API)."""
+    if not certificate.pdf:
+        raise Conflict("The PDF is still being prepared; try again in a minute.")
+    return certificate.pdf
 
 
 def certificates_of(actor: Actor) -> QuerySet[Certificate]:

@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -22,8 +23,9 @@ from certificates import selectors, services
 from certificates.forms import ReasonForm
 from certificates.models import Certificate
 from certificates.throttling import verification_allowed
+from core.downloads import attachment
 from core.errors import NotFound
-from core.pages import not_found_as_404, refusal_caught
+from core.pages import not_found_as_404, refusal_as_message, refusal_caught
 
 PAGE_SIZE = 50
 # An org admin's actions on a certificate's page, each with its reason form: the label
@@ -138,18 +140,16 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpRespons
 @login_required
 @require_GET
 @not_found_as_404
-def certificate_pdf(request: HttpRequest, certificate_id: int) -> FileResponse:
-    """Download the PDF: signed in and in scope, like the certificate itself."""
+def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponseBase:
+    """Download the PDF: signed in and in scope, like the certificate itself. While it is
+    still being prepared, the certificate's page says so."""
     actor = actor_from_request(request)
     certificate = selectors.certificate_get(actor=actor, certificate_id=certificate_id)
-    if not certificate.pdf:
-        raise Http404("The PDF is still being prepared.")
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
+    with refusal_as_message(request) as refusal:
+        pdf = selectors.certificate_pdf_file(certificate)
+    if refusal.error is not None:
+        return redirect("certificate", certificate_id=certificate.pk)
+    return attachment(pdf, filename=f"{certificate.number}.pdf", content_type="application/pdf")
 
 
 @login_required

@@ -21,6 +21,7 @@ from competencies import selectors, serializers, services
 from competencies.evidence import evidence_served
 from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
+from core.downloads import attachment
 from core.errors import NotFound
 from core.filters import IdFilter
 from core.renderers import CSVRenderer
@@ -129,14 +130,11 @@ class AssessmentViewSet(
         if not assessment.evidence_file:
             raise NotFound("This assessment has no evidence file.")
         served = evidence_served(assessment.evidence_file.name or "")
-        response = FileResponse(
-            assessment.evidence_file.open("rb"),
-            as_attachment=True,
+        return attachment(
+            assessment.evidence_file,
             filename=served.filename,
             content_type=served.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class PersonCompetenciesView(APIView):

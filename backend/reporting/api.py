@@ -19,7 +19,8 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request, partnerships_viewed_by
-from core.errors import Conflict, NotFound
+from core.downloads import attachment
+from core.errors import Conflict
 from reporting import competency_figures, completions, selectors, serializers, services
 from reporting.conditional import conditional_response, query_signature
 from reporting.dimensions import parse_group_by
@@ -333,10 +334,9 @@ class IndicatorReportDownloadView(APIView):
         if report.status != ReportStatus.READY or not report.pdf:
             raise Conflict("This report is not ready yet; poll its status URL.")
         name = f"hearth-indicators-{report.scope_slug}-{report.quarter}.pdf"
-        try:
-            handle = report.pdf.open("rb")
-        except FileNotFoundError as error:
-            raise NotFound("This report's file is missing; ask for it again.") from error
-        return FileResponse(
-            handle, as_attachment=True, filename=name, content_type="application/pdf"
+        return attachment(
+            report.pdf,
+            filename=name,
+            content_type="application/pdf",
+            missing="This report's file is missing; ask for it again.",
         )

@@ -93,6 +93,27 @@ def test_other_peoples_certificates_are_404_on_every_page(
     assert Client().get("/certificates/").status_code == 302  # signed out: to sign in
 
 
+def test_a_pdf_still_being_prepared_is_said_on_the_certificates_page_as_the_api_says_409(
+    world: World, module: Module, media: Path
+) -> None:
+    enrolment = complete_module(world.x_learner_a, module)
+    certificate = certificate_of(enrolment)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="")  # the worker has not run
+    client = signed_in(world.x_learner_a)
+
+    page = client.get(f"/certificates/{certificate.pk}/pdf/", follow=True)
+    api = client.get(f"/api/v1/certificates/{certificate.pk}/pdf/")
+
+    assert page.redirect_chain == [(f"/certificates/{certificate.pk}/", 302)]
+    assert "The PDF is still being prepared; try again in a minute." in text_of(
+        page.content.decode()
+    )
+    assert api.status_code == 409
+    assert api.json()["error"]["message"] == (
+        "The PDF is still being prepared; try again in a minute."
+    )
+
+
 def test_a_manager_sees_their_teams_certificates(
     world: World, issued: dict[str, Certificate]
 ) -> None:
