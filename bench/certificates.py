@@ -77,7 +77,7 @@ def seed(count: int) -> list[int]:
     from competencies.services import framework_publish
     from training.content import parse_module
     from training.models import Enrolment, EnrolmentSource, EnrolmentStatus
-    from training.services import module_publish
+    from training.publishing import module_publish
 
     organisation = Organisation.objects.create(
         name="Riverside NHS Foundation Trust", slug="riverside", sector=Sector.HEALTH

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, serializers, services
+from accounts import people, selectors, serializers, services
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -29,7 +29,7 @@ class MeView(APIView):
     @extend_schema(responses=serializers.MeSerializer)
     def get(self, request: Request) -> Response:
         actor = selectors.actor_from_request(request)
-        memberships = selectors.memberships_of(actor)
+        memberships = people.memberships_of(actor)
         organisations = selectors.organisations_visible_to(actor)
         user = request.user if isinstance(request.user, User) else None
         api_key = request.auth if isinstance(request.auth, OrganisationAPIKey) else None
@@ -118,7 +118,7 @@ class PersonViewSet(
     filterset_class = PersonFilter
 
     def get_queryset(self) -> QuerySet[User]:
-        return selectors.people_visible_to(selectors.actor_from_request(self.request))
+        return people.people_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
         request=serializers.PERSON_INVITE_SCHEMA,
@@ -177,7 +177,7 @@ class MembershipViewSet(
     filterset_class = MembershipFilter
 
     def get_queryset(self) -> QuerySet[Membership]:
-        return selectors.memberships_visible_to(selectors.actor_from_request(self.request))
+        return people.memberships_visible_to(selectors.actor_from_request(self.request))
 
     @extend_schema(
         request=serializers.MEMBERSHIP_CREATE_SCHEMA,
@@ -188,7 +188,7 @@ class MembershipViewSet(
         payload.is_valid(raise_exception=True)
         actor = selectors.actor_from_request(request)
         data = payload.validated_data
-        person = selectors.people_visible_to(actor).filter(pk=data["user"]).first()
+        person = people.people_visible_to(actor).filter(pk=data["user"]).first()
         if person is None:
             raise NotFound("No such person.", fields={"user": ["No such person."]})
         membership = services.membership_add(

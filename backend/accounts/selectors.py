@@ -1,25 +1,14 @@
 """Scope: what each person (or organisation API key) may see. The only way in.
 
 Every view and API endpoint that returns personal data starts from these
-selectors. An object outside scope is simply not in the queryset, so asking
+selectors (or from accounts.people's listings of people and memberships, built on
+`visible_memberships_filter` here). An object outside scope is simply not in the queryset, so asking
 for it answers 404, never 403.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import (
     Membership,
@@ -32,6 +21,7 @@ from accounts.models import (
     User,
 )
 from core.errors import NotFound
+from core.lookups import first_or_not_found
 from core.models import Job
 
 
@@ -118,7 +108,7 @@ def actor_for_api_key(key: OrganisationAPIKey) -> Actor:
     )
 
 
-def _visible_memberships_filter(actor: Actor) -> Q:
+def visible_memberships_filter(actor: Actor) -> Q:
     """Memberships the actor may see: their organisations as admin, their teams as
     manager or assessor, and their own."""
     condition = Q(organisation_id__in=actor.admin_organisation_ids)
@@ -129,97 +119,10 @@ def _visible_memberships_filter(actor: Actor) -> Q:
     return condition
 
 
-def memberships_visible_to(actor: Actor) -> QuerySet[Membership]:
-    """Memberships in scope, pending ones included (the organisation sees its own
-    invitations, with only what it entered), with their user, organisation and team
-    loaded."""
-    return Membership.including_pending.filter(_visible_memberships_filter(actor)).select_related(
-        "user", "organisation", "team"
-    )
-
-
-def memberships_of(actor: Actor) -> QuerySet[Membership]:
-    """The actor's own accepted memberships (none for an API key)."""
-    if actor.user_id is None:
-        return Membership.objects.none()
-    return Membership.objects.filter(user_id=actor.user_id).select_related("organisation", "team")
-
-
-def memberships_pending_of(actor: Actor) -> QuerySet[Membership]:
-    """The actor's own memberships waiting for them to accept or decline, oldest first
-    (none for an API key)."""
-    if actor.user_id is None:
-        return Membership.objects.none()
-    return (
-        Membership.including_pending.filter(user_id=actor.user_id, status=MembershipStatus.PENDING)
-        .select_related("organisation", "team")
-        .order_by("created_at", "pk")
-    )
-
-
-def membership_pending_get(*, actor: Actor, membership_id: int) -> Membership:
-    """One of the actor's own pending memberships; anything else is not found."""
-    membership = memberships_pending_of(actor).filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFound("No such invitation.")
-    return membership
-
-
-def people_visible_to(actor: Actor) -> QuerySet[User]:
-    """People in scope: everyone with a visible membership (pending ones included), and
-    oneself, ordered by the name shown.
-
-    Each row is annotated with what the actor may know of the person (ADR 0012, consent):
-    `shown_full_name`, `shown_job_title`, `shown_is_active` and `membership_status`. Someone
-    the actor sees through an accepted membership (or themselves) shows the account's own;
-    someone seen only through pending memberships shows what the organisation entered when
-    inviting them, "pending" and active, exactly like a new address that has not yet set a
-    password, so an invitation never reveals whether, or under which name, an account
-    exists.
-    """
-    visible = Membership.including_pending.filter(_visible_memberships_filter(actor))
-    condition = Q(pk__in=visible.values("user_id"))
-    known = Q(
-        Exists(
-            Membership.objects.filter(_visible_memberships_filter(actor), user_id=OuterRef("pk"))
-        )
-    )
-    if actor.user_id is not None:
-        condition |= Q(pk=actor.user_id)
-        known |= Q(pk=actor.user_id)
-    invitation = visible.filter(user_id=OuterRef("pk"), status=MembershipStatus.PENDING).order_by(
-        "pk"
-    )
-    return (
-        User.objects.filter(condition)
-        .annotate(
-            shown_full_name=Case(
-                When(known, then=F("full_name")),
-                default=Subquery(invitation.values("invited_full_name")[:1]),
-                output_field=CharField(),
-            ),
-            shown_job_title=Case(
-                When(known, then=F("job_title")),
-                default=Subquery(invitation.values("invited_job_title")[:1]),
-                output_field=CharField(),
-            ),
-            shown_is_active=Case(
-                When(known, then=F("is_active")), default=Value(True), output_field=BooleanField()
-            ),
-            membership_status=Case(
-                When(known, then=Value(MembershipStatus.ACTIVE.value)),
-                default=Value(MembershipStatus.PENDING.value),
-                output_field=CharField(),
-            ),
-        )
-        .order_by("shown_full_name", "pk")
-    )
-
-
 def learners_visible_to(actor: Actor) -> QuerySet[User]:
     """People in scope as learners: whose training records the actor may see."""
     learner_memberships = Membership.objects.filter(
-        _visible_memberships_filter(actor), role=Role.LEARNER
+        visible_memberships_filter(actor), role=Role.LEARNER
     ).values("user_id")
     condition = Q(pk__in=learner_memberships)
     if actor.user_id is not None:
@@ -243,23 +146,17 @@ def records_visible_filter(
     """
     organisations = actor.admin_organisation_ids | actor.assessor_organisation_ids
     teams = actor.managed_team_ids | actor.assessor_team_ids
+    learner_there = Membership.objects.filter(
+        user_id=OuterRef(learner), organisation_id=OuterRef(organisation), role=Role.LEARNER
+    )
     condition = Q(pk__in=[])
     if organisations:
-        learner_there = Membership.objects.filter(
-            user_id=OuterRef(learner),
-            organisation_id=OuterRef(organisation),
-            organisation_id__in=organisations,
-            role=Role.LEARNER,
+        condition |= Q(
+            Exists(learner_there.filter(organisation_id__in=organisations)),
+            **{f"{organisation}__in": organisations},
         )
-        condition |= Q(Exists(learner_there), **{f"{organisation}__in": organisations})
     if teams:
-        learner_in_team = Membership.objects.filter(
-            user_id=OuterRef(learner),
-            organisation_id=OuterRef(organisation),
-            team_id__in=teams,
-            role=Role.LEARNER,
-        )
-        condition |= Q(Exists(learner_in_team))
+        condition |= Q(Exists(learner_there.filter(team_id__in=teams)))
     if actor.user_id is not None:
         condition |= Q(**{learner: actor.user_id})
     return condition
@@ -314,10 +211,10 @@ def _managed(actor: Actor, prefix: str = "") -> Q:
 
 def team_get_for_manager(*, actor: Actor, team_id: int) -> Team:
     """A team the actor manages (or administers); anything else is not found."""
-    team = Team.objects.filter(_managed(actor), pk=team_id).select_related("organisation").first()
-    if team is None:
-        raise NotFound("No such team.")
-    return team
+    return first_or_not_found(
+        Team.objects.filter(_managed(actor), pk=team_id).select_related("organisation"),
+        "No such team.",
+    )
 
 
 def team_members_for_manager(
@@ -401,10 +298,7 @@ def jobs_visible_to(actor: Actor) -> QuerySet[Job]:
 def job_get(*, actor: Actor, job_id: int) -> Job:
     """A background job in the actor's scope (jobs_visible_to); anything else is not
     found."""
-    job = jobs_visible_to(actor).filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("No such job.")
-    return job
+    return first_or_not_found(jobs_visible_to(actor).filter(pk=job_id), "No such job.")
 
 
 def actor_from_request(request: object) -> Actor:

@@ -74,7 +74,7 @@ class MembershipCreateSerializer(serializers.Serializer[Membership]):
 
 
 class PersonSerializer(serializers.ModelSerializer[User]):
-    """A person as the caller may know them (accounts.selectors.people_visible_to): while
+    """A person as the caller may know them (accounts.people.people_visible_to): while
     every membership the caller can see is pending, the name and title it entered."""
 
     full_name = serializers.CharField(source="shown_full_name", read_only=True)

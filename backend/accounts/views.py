@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import people, selectors, services
 from accounts.forms import EmailAuthenticationForm, HearthPasswordResetForm
 from accounts.models import User
 from core.pages import not_found_as_404, refusal_as_message
@@ -52,8 +52,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in landing page: who you are and what you can do here."""
     actor = selectors.actor_from_request(request)
-    memberships = selectors.memberships_of(actor)
-    pending = selectors.memberships_pending_of(actor)
+    memberships = people.memberships_of(actor)
+    pending = people.memberships_pending_of(actor)
     return render(
         request,
         "accounts/home.html",
@@ -69,7 +69,7 @@ def invitation(request: HttpRequest, membership_id: int) -> HttpResponse:
     organisation sees your name) or decline it (it is removed; nobody is told). Anyone
     else's, or one already answered, is not found."""
     actor = selectors.actor_from_request(request)
-    membership = selectors.membership_pending_get(actor=actor, membership_id=membership_id)
+    membership = people.membership_pending_get(actor=actor, membership_id=membership_id)
     if request.method == "POST":
         choice = request.POST.get("choice")
         organisation = membership.organisation.name

@@ -17,7 +17,7 @@ from competencies.models import Competency, Domain, Level, Method, Outcome
 from competencies.selectors import MatrixFilters
 from competencies.serializers import matrix_filters
 from competencies.states import State
-from core.errors import HearthError
+from core.forms import RefusableForm
 
 MATRIX_FILTER_NAMES = ("framework", "domain", "level", "state", "required_only")
 
@@ -127,7 +127,7 @@ ACCEPTED_EVIDENCE = ",".join(
 )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(RefusableForm):
     """An assessor records an observation or evidence review. Choices are limited to the
     people the actor may assess; the service checks scope again and owns every rule (not
     oneself, not in the future, evidence for a competent outcome, what a correction may
@@ -216,11 +216,3 @@ class AssessmentForm(forms.Form):
         if day == timezone.localdate():
             return timezone.now()
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-    def apply_error(self, error: HearthError) -> None:
-        """Show a service's refusal on the fields it names, or above the form."""
-        if not error.fields:
-            self.add_error(None, error.message)
-            return
-        for name, messages in error.fields.items():
-            self.add_error(name if name in self.fields else None, messages)

@@ -2,7 +2,7 @@
 
 The rule, in one place: the current assessment is the latest (by assessed_at,
 then record order) that no later assessment supersedes (chosen in SQL by
-competencies.selectors.current_states). No assessment: not assessed. Not yet
+competencies.current_states). No assessment: not assessed. Not yet
 competent: not yet competent. Competent: competent until
 `valid_until - HEARTH_EXPIRING_SOON_DAYS`, then expiring soon through
 `valid_until` (its last valid day), then expired. `state_expression` below

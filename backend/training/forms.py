@@ -11,6 +11,7 @@ from django.http import QueryDict
 
 from accounts.models import Membership, Sector, Team
 from core.errors import HearthError
+from core.forms import RefusableForm
 from training.models import Module, Question, QuestionKind, Topic
 
 
@@ -68,7 +69,7 @@ class TeamChoiceField(forms.ModelChoiceField[Team]):
         return f"{obj.name}, {obj.organisation.name}"
 
 
-class AssignForm(forms.Form):
+class AssignForm(RefusableForm):
     """Assign a module to a team or to chosen people, with a due date or a number of days.
 
     Choices are limited to what the actor may assign; the service checks scope again and
@@ -120,14 +121,6 @@ class AssignForm(forms.Form):
         cast(forms.TypedMultipleChoiceField, self.fields["learners"]).choices = learner_choices(
             learner_memberships
         )
-
-    def apply_error(self, error: HearthError) -> None:
-        """Show a service's refusal on the fields it names, or above the form."""
-        if not error.fields:
-            self.add_error(None, error.message)
-            return
-        for name, messages in error.fields.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 def learner_choices(memberships: Iterable[Membership]) -> list[tuple[int, str]]:

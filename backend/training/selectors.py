@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -24,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from accounts.selectors import Actor, records_visible_filter, teams_assignable_by
 from core.errors import NotFound
+from core.lookups import first_or_not_found
 from training.models import (
     ACTIVE_STATUSES,
     Enrolment,
@@ -54,10 +56,7 @@ def modules_visible_to(actor: Actor) -> QuerySet[Module]:
 
 
 def module_get(*, actor: Actor, module_id: int) -> Module:
-    module = modules_visible_to(actor).filter(pk=module_id).first()
-    if module is None:
-        raise NotFound("No such module.")
-    return module
+    return first_or_not_found(modules_visible_to(actor).filter(pk=module_id), "No such module.")
 
 
 def version_with_content(version_id: int) -> ModuleVersion:
@@ -67,22 +66,14 @@ def version_with_content(version_id: int) -> ModuleVersion:
     ).get(pk=version_id)
 
 
+def _counted(rows: QuerySet[Any], per: str) -> Coalesce:
+    """How many `rows` there are for the outer row (grouped by `per`), 0 for none."""
+    count = rows.order_by().values(per).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
 def _with_progress(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """Annotate progress in SQL: lessons total and done, attempts, best score, overdue."""
-    lessons_total = (
-        Lesson.objects.filter(version=OuterRef("version"))
-        .order_by()
-        .values("version")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    lessons_done = (
-        LessonProgress.objects.filter(enrolment=OuterRef("pk"))
-        .order_by()
-        .values("enrolment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     has_quiz = Question.objects.filter(version=OuterRef("version"))
     attempts = (
         QuizAttempt.objects.filter(enrolment=OuterRef("pk"))
@@ -92,8 +83,8 @@ def _with_progress(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     )
     passed = QuizAttempt.objects.filter(enrolment=OuterRef("pk"), passed=True)
     return queryset.select_related("module", "version", "learner", "team", "organisation").annotate(
-        lessons_total=Coalesce(Subquery(lessons_total, output_field=IntegerField()), 0),
-        lessons_done=Coalesce(Subquery(lessons_done, output_field=IntegerField()), 0),
+        lessons_total=_counted(Lesson.objects.filter(version=OuterRef("version")), "version"),
+        lessons_done=_counted(LessonProgress.objects.filter(enrolment=OuterRef("pk")), "enrolment"),
         has_quiz=Exists(has_quiz),
         quiz_passed=Exists(passed),
         attempts_count=Coalesce(Subquery(attempts.values("n"), output_field=IntegerField()), 0),
@@ -122,22 +113,19 @@ def enrolments_visible_to(actor: Actor) -> QuerySet[Enrolment]:
 
 
 def enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
-    enrolment = enrolments_visible_to(actor).filter(pk=enrolment_id).first()
-    if enrolment is None:
-        raise NotFound("No such enrolment.")
-    return enrolment
+    return first_or_not_found(
+        enrolments_visible_to(actor).filter(pk=enrolment_id), "No such enrolment."
+    )
 
 
 def own_enrolment_get(*, actor: Actor, enrolment_id: int) -> Enrolment:
     """The actor's own enrolment: only learners record their own progress."""
-    enrolment = (
-        _with_progress(Enrolment.objects.filter(learner_id=actor.user_id, pk=enrolment_id)).first()
-        if actor.user_id is not None
-        else None
-    )
-    if enrolment is None:
+    if actor.user_id is None:
         raise NotFound("No such enrolment.")
-    return enrolment
+    return first_or_not_found(
+        _with_progress(Enrolment.objects.filter(learner_id=actor.user_id, pk=enrolment_id)),
+        "No such enrolment.",
+    )
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,20 @@
-"""Every write to modules, enrolments and progress goes through these functions."""
+"""Every write to enrolments and progress goes through these functions (publishing a
+module's content: training.publishing)."""
 
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, MembershipStatus, Organisation, Role
+from accounts.models import Membership, MembershipStatus, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, Forbidden, HearthError, NotFound
 from training.completion import module_completed
-from training.content import ModuleSpec
 from training.models import (
     ACTIVE_STATUSES,
-    Choice,
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
@@ -25,76 +24,9 @@ from training.models import (
     ModuleVersion,
     Question,
     QuizAttempt,
-    Topic,
 )
-from training.rendering import render_markdown
 from training.scoring import Score, clean_answers, score
 from training.selectors import today, version_with_content
-
-
-@dataclass(frozen=True)
-class PublishResult:
-    module: Module
-    version: ModuleVersion
-    created: bool
-
-
-@transaction.atomic
-def module_publish(*, spec: ModuleSpec, organisation: Organisation | None = None) -> PublishResult:
-    """Publish a module file: unchanged content is a no-op; a change makes a new version,
-    so learners who already started keep the version they started."""
-    module, _ = Module.objects.select_for_update().get_or_create(
-        slug=spec.slug, organisation=organisation
-    )
-    digest = spec.content_hash()
-    current = module.current_version
-    if current is not None and current.content_hash == digest:
-        return PublishResult(module=module, version=current, created=False)
-    number = (module.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = ModuleVersion.objects.create(
-        module=module,
-        number=number,
-        title=spec.title,
-        summary=spec.summary,
-        estimated_minutes=spec.estimated_minutes,
-        pass_mark=spec.pass_mark,
-        max_attempts=spec.max_attempts,
-        content_hash=digest,
-    )
-    Lesson.objects.bulk_create(
-        Lesson(
-            version=version,
-            position=position,
-            title=lesson.title,
-            body_markdown=lesson.body,
-            body_html=render_markdown(lesson.body),
-        )
-        for position, lesson in enumerate(spec.lessons, start=1)
-    )
-    for position, question_spec in enumerate(spec.questions, start=1):
-        question = Question.objects.create(
-            version=version,
-            key=question_spec.key,
-            position=position,
-            kind=question_spec.kind,
-            text=question_spec.text,
-            explanation=question_spec.explanation,
-        )
-        Choice.objects.bulk_create(
-            Choice(question=question, position=index, text=choice.text, is_correct=choice.correct)
-            for index, choice in enumerate(question_spec.choices, start=1)
-        )
-    module.current_version = version
-    module.sectors = "," + ",".join(spec.sectors) + ","
-    module.save(update_fields=["current_version", "sectors"])
-    topics = [
-        Topic.objects.get_or_create(
-            slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
-        )[0]
-        for slug in spec.topics
-    ]
-    module.topics.set(topics)
-    return PublishResult(module=module, version=version, created=True)
 
 
 def _published(module: Module) -> ModuleVersion:
@@ -167,11 +99,17 @@ def _resolve_due_date(
         if not 1 <= due_in_days <= 730:
             raise HearthError("Due in 1 to 730 days.", fields={"due_in_days": ["1 to 730."]})
         return today() + datetime.timedelta(days=due_in_days)
-    if due_date is not None and due_date < today():
+    if due_date is not None:
+        _require_not_past(due_date)
+    return due_date
+
+
+def _require_not_past(due_date: datetime.date) -> None:
+    """A due date is today or later."""
+    if due_date < today():
         raise HearthError(
             "The due date is in the past.", fields={"due_date": ["Choose today or a later date."]}
         )
-    return due_date
 
 
 @transaction.atomic
@@ -300,10 +238,7 @@ def enrolment_extend_due_date(
     _require_manageable(actor, enrolment)
     if enrolment.status not in ACTIVE_STATUSES:
         raise Conflict("Only an enrolment still in progress can get a new due date.")
-    if due_date < today():
-        raise HearthError(
-            "The due date is in the past.", fields={"due_date": ["Choose today or a later date."]}
-        )
+    _require_not_past(due_date)
     enrolment.due_date = due_date
     enrolment.save(update_fields=["due_date"])
     return enrolment

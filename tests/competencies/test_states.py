@@ -10,8 +10,12 @@ import time_machine
 from pytest_django.fixtures import Settings
 
 from accounts.selectors import actor_for_user
+from competencies.current_states import (
+    _current_rows_orm,
+    _current_rows_postgresql,
+    current_states,
+)
 from competencies.models import Assessment
-from competencies.selectors import _current_rows_orm, _current_rows_postgresql, current_states
 from competencies.services import add_months, assessment_record, valid_until_for
 from competencies.states import State
 from tests.conftest import World

@@ -18,8 +18,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
+from competencies.current_states import current_states
 from competencies.models import Assessment, Competency, Domain, Requirement
-from competencies.selectors import current_states
 from competencies.states import HOLDS, State
 from tests.factories import (
     FrameworkFactory,

@@ -3,8 +3,8 @@
 from accounts.models import Organisation
 from training.content import parse_module
 from training.models import Choice, Enrolment, Module, Question
+from training.publishing import module_publish
 from training.selectors import version_with_content
-from training.services import module_publish
 
 MODULE_TEXT = """---
 slug: {slug}

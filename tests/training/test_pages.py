@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from tests.conftest import World
-from training import services
+from training import publishing, services
 from training.content import ChoiceSpec, LessonSpec, ModuleSpec, QuestionSpec
 from training.models import (
     Choice,
@@ -85,7 +85,7 @@ def publish(
         ),
         questions=questions,
     )
-    return services.module_publish(spec=spec).module
+    return publishing.module_publish(spec=spec).module
 
 
 def signed_in(user: User) -> Client:

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 
 from accounts.models import Organisation
 from training.content import ContentError, parse_every, parse_module_file
-from training.services import module_publish
+from training.publishing import module_publish
 
 STARTER_MODULES = Path(settings.BASE_DIR) / "content" / "modules"
 
