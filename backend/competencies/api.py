@@ -21,6 +21,7 @@ from competencies import selectors, serializers, services
 from competencies.evidence import evidence_served
 from competencies.matrix import matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
+from core.codes import holds_code
 from core.downloads import attachment
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -49,7 +50,7 @@ class CompetencyFilter(django_filters.FilterSet):
     def filter_indicator(
         self, queryset: QuerySet[Competency], name: str, value: str
     ) -> QuerySet[Competency]:
-        return queryset.filter(indicators__contains=f",{value},")
+        return queryset.filter(holds_code("indicators", value))
 
 
 class CompetencyViewSet(viewsets.ReadOnlyModelViewSet[Competency]):

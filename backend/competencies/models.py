@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, Team, record_organisation
+from core.codes import codes_of
 from training.models import Enrolment, Module
 
 
@@ -86,7 +87,7 @@ class Competency(models.Model):
 
     @property
     def indicator_codes(self) -> list[str]:
-        return [code for code in self.indicators.split(",") if code]
+        return codes_of(self.indicators)
 
 
 class ModuleCompetency(models.Model):

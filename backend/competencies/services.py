@@ -23,6 +23,7 @@ from competencies.models import (
     Requirement,
 )
 from competencies.selectors import organisations_assessing
+from core.codes import codes_joined
 from core.errors import Conflict, HearthError, NotFound
 from training.models import Enrolment, Module
 
@@ -205,7 +206,7 @@ def framework_publish(*, data: dict[str, Any]) -> FrameworkResult:
                 "domain": raw["domain"],
                 "level": raw["level"],
                 "validity_months": raw.get("validity_months", 24),
-                "indicators": "," + ",".join(raw.get("indicators", [])) + ",",
+                "indicators": codes_joined(raw.get("indicators", [])),
             },
         )
         for slug in raw.get("modules", []):

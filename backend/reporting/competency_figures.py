@@ -87,7 +87,7 @@ def current_assessments(people: QuerySet[Membership], on: datetime.date) -> Quer
     """The current assessment of each person in `people` per competency and organisation,
     with its state on a day: the latest (by assessed time, then record order) of those no
     correction supersedes among that organisation's assessments (state is per
-    organisation, ADR 0012), chosen as competencies.selectors.current_states chooses it
+    organisation, ADR 0012), chosen as competencies.current_states chooses it
     (DISTINCT ON on PostgreSQL, a window elsewhere) and classified by competencies.states'
     own SQL rule."""
     candidates = (

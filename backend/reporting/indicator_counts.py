@@ -21,6 +21,7 @@ from typing import Any, cast
 from django.db.models import Count, Exists, OuterRef, Q
 
 from competencies.models import Assessment, Indicator, Outcome
+from core.codes import holds_code
 from reporting.selectors import StatsScope
 from training.models import Enrolment, EnrolmentStatus
 
@@ -53,7 +54,7 @@ def attainment_counts(scope: StatsScope, periods: list[Period]) -> dict[str, int
     )
     counts: dict[str, Any] = {}
     for code in Indicator.values:
-        mapped = Q(competency__indicators__contains=f",{code},")
+        mapped = holds_code("competency__indicators", code)
         for index, bounds in enumerate(periods):
             condition = mapped & _within("assessed_at", bounds)
             counts[f"{code}__competencies_attained__{index}"] = Count("pk", filter=condition)

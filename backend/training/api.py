@@ -33,13 +33,10 @@ class ModuleFilter(django_filters.FilterSet):
         fields = ["sector", "topic", "search"]
 
     def filter_sector(self, queryset: QuerySet[Module], name: str, value: str) -> QuerySet[Module]:
-        return queryset.filter(sectors__contains=f",{value},")
+        return selectors.catalogue_filtered(queryset, sector=value)
 
     def filter_search(self, queryset: QuerySet[Module], name: str, value: str) -> QuerySet[Module]:
-        return queryset.filter(
-            Q(current_version__title__icontains=value)
-            | Q(current_version__summary__icontains=value)
-        )
+        return selectors.catalogue_filtered(queryset, words=value)
 
 
 class ModuleViewSet(viewsets.ReadOnlyModelViewSet[Module]):

@@ -1,5 +1,7 @@
 """Module files (Markdown with YAML front matter) parsed and validated; see
-docs/content-format.md. Parsing is pure; publishing lives in services."""
+docs/content-format.md. Parsing is pure; publishing lives in training.publishing (and
+competencies' framework files in competencies.services), and the import commands share
+one all-or-nothing step (`import_all_or_nothing`)."""
 
 import hashlib
 import json
@@ -10,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.management.base import CommandError
+from django.db import DatabaseError, transaction
 
 from accounts.models import Sector
+from core.errors import HearthError
 from core.names import normalise_name
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -167,6 +172,34 @@ def parse_every[Parsed](paths: Iterable[Path], parse: Callable[[Path], Parsed]) 
     if errors:
         raise ContentError("\n".join(errors))
     return parsed
+
+
+def import_all_or_nothing[Parsed, Result](
+    paths: list[Path],
+    *,
+    parse: Callable[[Path], Parsed],
+    publish: Callable[[Parsed], Result],
+    done: Callable[[Parsed, Result], None],
+) -> None:
+    """A content import command's work: parse every file first, then publish each in one
+    transaction, calling `done` after each. One bad file, or one that cannot be saved,
+    imports none of them (a CommandError naming the file)."""
+    try:
+        parsed = parse_every(paths, parse)
+    except ContentError as error:
+        raise CommandError(f"Nothing was imported.\n{error}") from error
+    with transaction.atomic():
+        for path, item in zip(paths, parsed, strict=True):
+            try:
+                with transaction.atomic():
+                    result = publish(item)
+            except HearthError as error:
+                raise CommandError(f"Nothing was imported.\n{path}: {error}") from error
+            except DatabaseError as error:
+                raise CommandError(
+                    f"Nothing was imported.\n{path}: could not be saved ({error})"
+                ) from error
+            done(item, result)
 
 
 def refuse_control_characters(text: str, where: str) -> None:

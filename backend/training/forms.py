@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 from accounts.models import Membership, Sector, Team
 from core.errors import HearthError
 from core.forms import RefusableForm
+from training import selectors
 from training.models import Module, Question, QuestionKind, Topic
 
 
@@ -43,16 +44,12 @@ class CatalogueFilterForm(forms.Form):
             return modules
         self.is_valid()
         data = self.cleaned_data
-        if words := (data.get("q") or "").strip():
-            modules = modules.filter(
-                Q(current_version__title__icontains=words)
-                | Q(current_version__summary__icontains=words)
-            )
-        if sector := data.get("sector"):
-            modules = modules.filter(sectors__contains=f",{sector},")
-        if topic := data.get("topic"):
-            modules = modules.filter(topics__slug=topic)
-        return modules
+        return selectors.catalogue_filtered(
+            modules,
+            words=(data.get("q") or "").strip(),
+            sector=data.get("sector") or "",
+            topic=data.get("topic") or "",
+        )
 
     @property
     def is_filtered(self) -> bool:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Sector, Team, acting_person, record_organisation
+from core.codes import codes_of
 
 
 class Topic(models.Model):
@@ -60,7 +61,7 @@ class Module(models.Model):
 
     @property
     def sector_codes(self) -> list[str]:
-        return [code for code in self.sectors.split(",") if code]
+        return codes_of(self.sectors)
 
     @property
     def sector_labels(self) -> list[str]:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import Organisation
+from core.codes import codes_joined
 from training.content import ModuleSpec
 from training.models import Choice, Lesson, Module, ModuleVersion, Question, Topic
 from training.rendering import render_markdown
@@ -64,7 +65,7 @@ def module_publish(*, spec: ModuleSpec, organisation: Organisation | None = None
             for index, choice in enumerate(question_spec.choices, start=1)
         )
     module.current_version = version
-    module.sectors = "," + ",".join(spec.sectors) + ","
+    module.sectors = codes_joined(spec.sectors)
     module.save(update_fields=["current_version", "sectors"])
     topics = [
         Topic.objects.get_or_create(

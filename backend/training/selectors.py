@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from accounts.selectors import Actor, records_visible_filter, teams_assignable_by
+from core.codes import holds_code
 from core.errors import NotFound
 from core.lookups import first_or_not_found
 from training.models import (
@@ -53,6 +54,23 @@ def modules_visible_to(actor: Actor) -> QuerySet[Module]:
         .prefetch_related("topics")
         .order_by("current_version__title")
     )
+
+
+def catalogue_filtered(
+    modules: QuerySet[Module], *, words: str = "", sector: str = "", topic: str = ""
+) -> QuerySet[Module]:
+    """The catalogue's filters, for the page and the API alike: title or summary contains
+    the words, the module is for the sector, it covers the topic (each when given)."""
+    if words:
+        modules = modules.filter(
+            Q(current_version__title__icontains=words)
+            | Q(current_version__summary__icontains=words)
+        )
+    if sector:
+        modules = modules.filter(holds_code("sectors", sector))
+    if topic:
+        modules = modules.filter(topics__slug=topic)
+    return modules
 
 
 def module_get(*, actor: Actor, module_id: int) -> Module:

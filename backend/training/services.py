@@ -334,7 +334,7 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     if not questions:
         raise NotFound("This module has no quiz.")
     made = QuizAttempt.objects.filter(enrolment=enrolment).count()
-    if version.max_attempts and made >= version.max_attempts:
+    if version.attempts_left(made) == 0:
         raise Conflict(f"All {version.max_attempts} attempts have been used.")
     cleaned = clean_answers(questions, answers)
     result = score(questions, cleaned, version.pass_mark)

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, transaction
+from django.core.management.base import BaseCommand, CommandParser
 
 from competencies.framework_file import parse_framework_file
-from competencies.services import framework_publish
-from core.errors import HearthError
-from training.content import ContentError, parse_every
+from competencies.services import FrameworkResult, framework_publish
+from training.content import import_all_or_nothing
 
 STARTER_FRAMEWORKS = Path(settings.BASE_DIR) / "content" / "frameworks"
 
@@ -28,18 +26,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = [Path(p) for p in options["paths"]] or sorted(STARTER_FRAMEWORKS.glob("*.yaml"))
-        try:
-            frameworks = parse_every(paths, parse_framework_file)
-        except ContentError as error:
-            raise CommandError(f"Nothing was imported.\n{error}") from error
-        with transaction.atomic():
-            for path, data in zip(paths, frameworks, strict=True):
-                try:
-                    with transaction.atomic():
-                        result = framework_publish(data=data)
-                except (HearthError, DatabaseError) as error:
-                    raise CommandError(f"Nothing was imported.\n{path}: {error}") from error
-                self.stdout.write(
-                    f"{result.framework.slug}: {result.competencies} competencies, "
-                    f"{result.mappings} module mappings"
-                )
+        import_all_or_nothing(paths, parse=parse_framework_file, publish=_publish, done=self._said)
+
+    def _said(self, data: Any, result: FrameworkResult) -> None:
+        self.stdout.write(
+            f"{result.framework.slug}: {result.competencies} competencies, "
+            f"{result.mappings} module mappings"
+        )
+
+
+def _publish(data: Any) -> FrameworkResult:
+    return framework_publish(data=data)

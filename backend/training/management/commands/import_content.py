@@ -11,11 +11,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, transaction
 
 from accounts.models import Organisation
-from training.content import ContentError, parse_every, parse_module_file
-from training.publishing import module_publish
+from training.content import ModuleSpec, import_all_or_nothing, parse_module_file
+from training.publishing import PublishResult, module_publish
 
 STARTER_MODULES = Path(settings.BASE_DIR) / "content" / "modules"
 
@@ -48,22 +47,13 @@ class Command(BaseCommand):
             if organisation is None:
                 raise CommandError(f"No organisation with slug {options['organisation']!r}.")
         files = module_files(options["paths"])
-        try:
-            specs = parse_every(files, parse_module_file)
-        except ContentError as error:
-            raise CommandError(f"Nothing was imported.\n{error}") from error
-        # All or nothing: a failure part-way leaves no module half-published.
-        with transaction.atomic():
-            for path, spec in zip(files, specs, strict=True):
-                try:
-                    with transaction.atomic():
-                        result = module_publish(spec=spec, organisation=organisation)
-                except DatabaseError as error:
-                    raise CommandError(
-                        f"Nothing was imported.\n{path}: could not be saved ({error})"
-                    ) from error
-                state = (
-                    f"published version {result.version.number}" if result.created else "unchanged"
-                )
-                self.stdout.write(f"{spec.slug}: {state}")
-        self.stdout.write(self.style.SUCCESS(f"{len(specs)} module files imported."))
+
+        def publish(spec: ModuleSpec) -> PublishResult:
+            return module_publish(spec=spec, organisation=organisation)
+
+        def said(spec: ModuleSpec, result: PublishResult) -> None:
+            state = f"published version {result.version.number}" if result.created else "unchanged"
+            self.stdout.write(f"{spec.slug}: {state}")
+
+        import_all_or_nothing(files, parse=parse_module_file, publish=publish, done=said)
+        self.stdout.write(self.style.SUCCESS(f"{len(files)} module files imported."))
