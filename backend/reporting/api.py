@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -40,6 +40,7 @@ from reporting.schema import (
     REPORT_STATUS_EXAMPLE,
     figures_schema,
 )
+from reporting.selectors import StatsScope
 from reporting.tables import Table
 
 
@@ -104,51 +105,90 @@ def _competency_query(params: dict[str, Any]) -> Any:
     )
 
 
-class CompletionStatsView(APIView):
+class _FiguresView(APIView):
+    """One figures table as JSON or CSV: validate the query (`query_serializer`), resolve
+    the scope (your organisation or teams, or the partnership in the URL; 404 outside
+    it), build the table (`table`), and answer with exact validators or 304.
+
+    A kind of figures says its `csv_name` (in a CSV download's file name), its
+    `body_serializer` and how its table is built; each endpoint its `operation_id`,
+    `query_serializer` and `examples`, from which its OpenAPI operation is declared
+    (reporting.schema.figures_schema)."""
+
+    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
+    csv_name: str
+    body_serializer: type[Serializer[Any]]
+    operation_id: str
+    query_serializer: type[Serializer[Any]]
+    examples: list[OpenApiExample]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Endpoints only: the kinds above them have no operation, and an endpoint never
+        # derives from another (extend_schema would add the parent's parameters).
+        if "operation_id" in cls.__dict__:
+            schema = figures_schema(
+                cls.operation_id, cls.query_serializer, cls.body_serializer, examples=cls.examples
+            )
+            extend_schema_view(get=schema)(cls)
+
+    def table(self, scope: StatsScope, params: dict[str, Any]) -> Table:
+        raise NotImplementedError
+
+    def get(self, request: Request, partnership_id: int | None = None) -> HttpResponse:
+        params = _validated(self.query_serializer, request.query_params)
+        actor = actor_from_request(request)
+        scope = (
+            selectors.stats_scope_for(actor, organisation_id=params.get("organisation"))
+            if partnership_id is None
+            else selectors.partnership_scope_for(actor, partnership_id=partnership_id)
+        )
+        table = self.table(scope, params)
+        return _table_response(request, table, name=self.csv_name, scope_key=scope.key)
+
+
+class _CompletionFiguresView(_FiguresView):
+    """Completion figures, grouped by the `dimensions` the endpoint allows."""
+
+    csv_name = "completions"
+    body_serializer = serializers.CompletionStatsSerializer
+    dimensions: tuple[str, ...]
+
+    def table(self, scope: StatsScope, params: dict[str, Any]) -> Table:
+        query = _completion_query(params, self.dimensions)
+        return completions.completions_table(scope=scope, query=query)
+
+
+class _CompetencyFiguresView(_FiguresView):
+    """Competency figures."""
+
+    csv_name = "competencies"
+    body_serializer = serializers.CompetencyStatsSerializer
+
+    def table(self, scope: StatsScope, params: dict[str, Any]) -> Table:
+        return competency_figures.competencies_table(scope=scope, query=_competency_query(params))
+
+
+class CompletionStatsView(_CompletionFiguresView):
     """Enrolled, started, completed, overdue and the completion rate for your organisation
     (org admins and its API keys) or your teams (managers), grouped and filtered. Periods
     and months are by when the enrolment was made; withdrawn enrolments never count.
     Anyone else: 404."""
 
-    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
-
-    @figures_schema(
-        "stats_completions",
-        serializers.CompletionQuerySerializer,
-        serializers.CompletionStatsSerializer,
-        examples=[COMPLETIONS_EXAMPLE, COMPLETIONS_CSV_EXAMPLE],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        params = _validated(serializers.CompletionQuerySerializer, request.query_params)
-        scope = selectors.stats_scope_for(
-            actor_from_request(request), organisation_id=params.get("organisation")
-        )
-        query = _completion_query(params, completions.DIMENSIONS)
-        table = completions.completions_table(scope=scope, query=query)
-        return _table_response(request, table, name="completions", scope_key=scope.key)
+    operation_id = "stats_completions"
+    query_serializer = serializers.CompletionQuerySerializer
+    examples = [COMPLETIONS_EXAMPLE, COMPLETIONS_CSV_EXAMPLE]
+    dimensions = completions.DIMENSIONS
 
 
-class CompetencyStatsView(APIView):
+class CompetencyStatsView(_CompetencyFiguresView):
     """People competent, expiring soon, expired and not yet competent in each competency
     (or domain, or level), and against requirements, for your organisation or your
     teams, as of today. Anyone else: 404."""
 
-    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
-
-    @figures_schema(
-        "stats_competencies",
-        serializers.CompetencyQuerySerializer,
-        serializers.CompetencyStatsSerializer,
-        examples=[COMPETENCIES_EXAMPLE],
-    )
-    def get(self, request: Request) -> HttpResponse:
-        params = _validated(serializers.CompetencyQuerySerializer, request.query_params)
-        scope = selectors.stats_scope_for(
-            actor_from_request(request), organisation_id=params.get("organisation")
-        )
-        query = _competency_query(params)
-        table = competency_figures.competencies_table(scope=scope, query=query)
-        return _table_response(request, table, name="competencies", scope_key=scope.key)
+    operation_id = "stats_competencies"
+    query_serializer = serializers.CompetencyQuerySerializer
+    examples = [COMPETENCIES_EXAMPLE]
 
 
 class PartnershipListView(APIView):
@@ -174,49 +214,25 @@ class PartnershipListView(APIView):
         )
 
 
-class PartnershipCompletionStatsView(APIView):
+class PartnershipCompletionStatsView(_CompletionFiguresView):
     """A partnership's completion figures across its member organisations, for its
     viewers: grouped by organisation or sector and by module or month, never by person
     or team. Counts below the threshold are suppressed, and so are others wherever a
     subtraction would give one away. Anyone else: 404."""
 
-    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
-
-    @figures_schema(
-        "partnership_stats_completions",
-        serializers.PartnershipCompletionQuerySerializer,
-        serializers.CompletionStatsSerializer,
-        examples=[PARTNERSHIP_COMPLETIONS_EXAMPLE],
-    )
-    def get(self, request: Request, partnership_id: int) -> HttpResponse:
-        params = _validated(serializers.PartnershipCompletionQuerySerializer, request.query_params)
-        scope = selectors.partnership_scope_for(
-            actor_from_request(request), partnership_id=partnership_id
-        )
-        query = _completion_query(params, completions.PARTNERSHIP_DIMENSIONS)
-        table = completions.completions_table(scope=scope, query=query)
-        return _table_response(request, table, name="completions", scope_key=scope.key)
+    operation_id = "partnership_stats_completions"
+    query_serializer = serializers.PartnershipCompletionQuerySerializer
+    examples = [PARTNERSHIP_COMPLETIONS_EXAMPLE]
+    dimensions = completions.PARTNERSHIP_DIMENSIONS
 
 
-class PartnershipCompetencyStatsView(APIView):
+class PartnershipCompetencyStatsView(_CompetencyFiguresView):
     """A partnership's competency figures across its member organisations, for its
     viewers, suppressed like its completion figures. Anyone else: 404."""
 
-    renderer_classes = [JSONRenderer, FiguresCSVRenderer]
-
-    @figures_schema(
-        "partnership_stats_competencies",
-        serializers.PartnershipCompetencyQuerySerializer,
-        serializers.CompetencyStatsSerializer,
-        examples=[PARTNERSHIP_COMPETENCIES_EXAMPLE],
-    )
-    def get(self, request: Request, partnership_id: int) -> HttpResponse:
-        params = _validated(serializers.PartnershipCompetencyQuerySerializer, request.query_params)
-        scope = selectors.partnership_scope_for(
-            actor_from_request(request), partnership_id=partnership_id
-        )
-        table = competency_figures.competencies_table(scope=scope, query=_competency_query(params))
-        return _table_response(request, table, name="competencies", scope_key=scope.key)
+    operation_id = "partnership_stats_competencies"
+    query_serializer = serializers.PartnershipCompetencyQuerySerializer
+    examples = [PARTNERSHIP_COMPETENCIES_EXAMPLE]
 
 
 def _quarter(params: dict[str, Any]) -> Quarter:

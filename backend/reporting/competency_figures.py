@@ -40,8 +40,6 @@ from reporting.protected_tables import (
     competency_hierarchy,
     domain_node,
     level_node,
-    organisation_hierarchy,
-    organisation_side,
     protected_table,
 )
 from reporting.selectors import StatsScope
@@ -319,18 +317,14 @@ def _partnership_table(
             fields={"organisation": ["Not with a sector."]},
         )
     leaves: dict[tuple[Any, Any], list[int]] = dict(competency_counts(scope, None, on))
-    labels.use_organisations(scope.organisations)
     return protected_table(
+        scope=scope,
+        query=query,
         leaves={key: counts for key, counts in leaves.items() if key[0] in labels.competencies},
         first=competency_hierarchy(labels.competencies.values()),
-        second=organisation_hierarchy(scope.organisations),
         first_side=Side(first[0] if first else None, filters[0] if filters else ALL),
-        second_side=organisation_side(
-            second[0] if second else None, query.organisation_id, query.sector
-        ),
         figures=FIGURES,
         labels=labels,
         derive=_no_derived,
         meta=meta,
-        group_by=group_by,
     )

@@ -30,8 +30,6 @@ from reporting.labels import Labels
 from reporting.protected_tables import (
     Side,
     check_not_by_team,
-    organisation_hierarchy,
-    organisation_side,
     protected_table,
 )
 from reporting.selectors import StatsScope
@@ -198,23 +196,19 @@ def _partnership_table(
     whole = CompletionQuery(date_from=query.date_from, date_to=query.date_to)
     leaves = completion_counts(scope, whole, ["module_id", "organisation_id"], on)
     labels = Labels()
-    labels.use_organisations(scope.organisations)
     if "module" in group_by:
         labels.load_modules(module_id for module_id, _ in leaves)
     return protected_table(
+        scope=scope,
+        query=query,
         leaves={(key[0], key[1]): counts for key, counts in leaves.items()},
         first=flat({module_id for module_id, _ in leaves}),
-        second=organisation_hierarchy(scope.organisations),
         first_side=Side(
             "module" if "module" in group_by else None,
             query.module_id if query.module_id is not None else ALL,
-        ),
-        second_side=organisation_side(
-            second[0] if second else None, query.organisation_id, query.sector
         ),
         figures=FIGURES,
         labels=labels,
         derive=_derive,
         meta=meta,
-        group_by=group_by,
     )

@@ -6,7 +6,7 @@ for a period is a view of the same protected cube (ADR 0008).
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -14,7 +14,7 @@ from core.errors import HearthError
 from reporting.dimensions import DIMENSIONS, Dimension
 from reporting.groups import Derive, figure_columns, group_row
 from reporting.labels import CompetencyInfo, Labels
-from reporting.selectors import OrganisationInfo
+from reporting.selectors import OrganisationInfo, StatsScope
 from reporting.suppression import ALL, Cube, Hierarchy
 from reporting.tables import Row, Table
 
@@ -79,21 +79,44 @@ def organisation_side(
     return Side(dimension)
 
 
+class PartnershipQuery(Protocol):
+    """What a partnership table reads of a request besides its first side: the groupings,
+    and the member organisation or sector it is filtered by."""
+
+    @property
+    def group_by(self) -> tuple[str, ...]: ...
+
+    @property
+    def organisation_id(self) -> int | None: ...
+
+    @property
+    def sector(self) -> str | None: ...
+
+
 def protected_table(
     *,
+    scope: StatsScope,
+    query: PartnershipQuery,
     leaves: Mapping[tuple[Hashable, Hashable], Sequence[int]],
     first: Hierarchy,
-    second: Hierarchy,
     first_side: Side,
-    second_side: Side,
     figures: Sequence[str],
     labels: Labels,
     derive: Derive,
     meta: dict[str, Any],
-    group_by: Sequence[str],
 ) -> Table:
     """A partnership's table: the whole cube suppressed once, then the asked-for rows;
-    `meta` says the threshold."""
+    `meta` says the threshold. The leaves are keyed (first side, member organisation);
+    the second side is always the partnership's members (organisation -> sector -> all),
+    grouped by organisation or sector and filtered as the query asks."""
+    group_by = query.group_by
+    labels.use_organisations(scope.organisations)
+    second = organisation_hierarchy(scope.organisations)
+    second_side = organisation_side(
+        next((name for name in group_by if name in ("organisation", "sector")), None),
+        query.organisation_id,
+        query.sector,
+    )
     threshold = int(settings.HEARTH_SMALL_NUMBER_THRESHOLD)
     meta["suppression"] = {"threshold": threshold}
     cube = Cube.build(leaves, first, second, len(figures))

@@ -12,19 +12,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework.serializers import Serializer
 
+
+def _header(name: str, description: str, **options: Any) -> OpenApiParameter:
+    """A text header: sent by the client, or by us where `response` names the statuses."""
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, OpenApiParameter.HEADER, description=description, **options
+    )
+
+
 CONDITIONAL_HEADERS = [
-    OpenApiParameter(
-        "If-None-Match",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="An ETag from an earlier response: 304 if the figures are unchanged.",
-    ),
-    OpenApiParameter(
-        "If-Modified-Since",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        description="An HTTP date: 304 if the figures have not changed since.",
-    ),
+    _header("If-None-Match", "An ETag from an earlier response: 304 if the figures are unchanged."),
+    _header("If-Modified-Since", "An HTTP date: 304 if the figures have not changed since."),
     OpenApiParameter(
         "format",
         OpenApiTypes.STR,
@@ -32,20 +30,12 @@ CONDITIONAL_HEADERS = [
         enum=["json", "csv"],
         description="csv for the same figures as CSV (or send Accept: text/csv).",
     ),
-    OpenApiParameter(
+    _header(
         "ETag",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
+        "A hash of this exact response: send it back as If-None-Match.",
         response=[200, 304],
-        description="A hash of this exact response: send it back as If-None-Match.",
     ),
-    OpenApiParameter(
-        "Last-Modified",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=[200, 304],
-        description="When this response's figures last changed.",
-    ),
+    _header("Last-Modified", "When this response's figures last changed.", response=[200, 304]),
 ]
 NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy is current (no body).")
 TABLE_CSV = (
