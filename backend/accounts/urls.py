@@ -7,7 +7,6 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
     path("jobs/", views.jobs, name="jobs"),

@@ -1,5 +1,5 @@
-"""Server-rendered pages for signing in, the signed-in home page, invitations and an org
-admin's background work."""
+"""Server-rendered pages for signing in, invitations and an org admin's background work.
+(The signed-in home page reads training and competencies too: competencies.views_home.)"""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -46,19 +46,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         if isinstance(self.user, User):
             services.invitations_accept_on_password_set(user=self.user)
         return response
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in landing page: who you are and what you can do here."""
-    actor = selectors.actor_from_request(request)
-    memberships = people.memberships_of(actor)
-    pending = people.memberships_pending_of(actor)
-    return render(
-        request,
-        "accounts/home.html",
-        {"actor": actor, "memberships": memberships, "pending": pending},
-    )
 
 
 @login_required

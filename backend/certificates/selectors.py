@@ -54,6 +54,16 @@ def certificates_of(actor: Actor) -> QuerySet[Certificate]:
     )
 
 
+def current_certificates_by_enrolment(*, enrolment_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """These enrolments' current (not superseded) certificates as {enrolment id:
+    (certificate id, PDF ready)}, in one query: the read training's pages name in
+    settings.HEARTH_CERTIFICATE_LOOKUP. Callers pass only their own scoped enrolments."""
+    rows = Certificate.objects.filter(
+        enrolment_id__in=enrolment_ids, superseded_at__isnull=True
+    ).values_list("enrolment_id", "pk", "pdf")
+    return {enrolment_id: (pk, bool(pdf)) for enrolment_id, pk, pdf in rows}
+
+
 def certificates_of_others_visible_to(actor: Actor) -> QuerySet[Certificate]:
     """Other people's certificates in scope (a manager's teams, an admin's organisation)."""
     queryset = certificates_visible_to(actor)

@@ -301,6 +301,20 @@ def learner_competencies(
     return lines
 
 
+def renewals_of(actor: Actor, *, limit: int = 5) -> list[LearnerCompetency]:
+    """The actor's own competencies held until a date, soonest to lapse first (what they
+    renew next), under every organisation of theirs; `limit` of them."""
+    if actor.user_id is None:
+        return []
+    held = [
+        line
+        for line in learner_competencies(actor=actor, learner_id=actor.user_id)
+        if line.cell.state in HOLDS and line.cell.valid_until is not None
+    ]
+    held.sort(key=lambda line: (line.cell.valid_until or datetime.date.max, line.competency.code))
+    return held[:limit]
+
+
 def competencies_evidenced_by(*, module_id: int) -> list[Competency]:
     """The competencies completing a module awards (printed on its certificate)."""
     return list(Competency.objects.filter(awards__module_id=module_id).order_by("code"))

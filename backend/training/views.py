@@ -86,18 +86,19 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class ModuleCard:
     module: Module
-    enrolment_id: int | None
+    mark: selectors.CatalogueMark | None
 
 
 @login_required
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """Modules the learner may take, filtered; each says Continue or offers to start."""
+    """Modules the learner may take, filtered; each says Completed (with its certificate),
+    In progress (continue it), or offers to start."""
     actor = actor_from_request(request)
     form = CatalogueFilterForm(request.GET or None, topics=selectors.topics_visible_to(actor))
     modules = form.filter(selectors.modules_visible_to(actor))
-    active = selectors.active_enrolment_ids_by_module(actor)
-    cards = [ModuleCard(module, active.get(module.pk)) for module in modules]
+    marks = selectors.catalogue_marks(actor)
+    cards = [ModuleCard(module, marks.get(module.pk)) for module in modules]
     return render(
         request,
         "training/catalogue.html",
@@ -298,6 +299,7 @@ def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpRes
             "attempt": attempt,
             "outcomes": _outcomes(questions, attempt, version.pass_mark),
             "completed": enrolment.status == EnrolmentStatus.COMPLETED,
+            "certificate": selectors.certificate_of(enrolment),
             **_attempts(enrolment, version),
         },
     )

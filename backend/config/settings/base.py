@@ -159,6 +159,8 @@ HEARTH_COMPLETION_STEPS: list[str] = [
     "competencies.services.award_for_completion",
     "certificates.services.certificate_create_for_completion",
 ]
+# The read training's pages use to link an enrolment's certificate (training.selectors).
+HEARTH_CERTIFICATE_LOOKUP = "certificates.selectors.current_certificates_by_enrolment"
 # A competency held is "expiring soon" this many days before its last valid day.
 HEARTH_EXPIRING_SOON_DAYS = 60
 # Partnership figures show a count below this as suppressed (ADR 0008).
