@@ -4,6 +4,8 @@ marks modules completed or in progress; the quiz result links the certificate.""
 
 import datetime
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -175,7 +177,7 @@ def test_staff_keep_their_roles_on_the_home_page_and_see_their_own_learning(
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_home_makes_the_same_number_of_queries_for_1_and_20_enrolments(
-    world: World, count: int, django_assert_num_queries: object
+    world: World, count: int, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     learner = world.x_learner_a
     for number in range(count):
@@ -191,7 +193,7 @@ def test_home_makes_the_same_number_of_queries_for_1_and_20_enrolments(
     )
     client = signed_in(learner)
 
-    with django_assert_num_queries(HOME_QUERIES):  # type: ignore[operator]
+    with django_assert_num_queries(HOME_QUERIES):
         response = client.get("/")
 
     assert response.content.decode().count('class="card learning-item"') == count + 1
@@ -231,7 +233,7 @@ def test_catalogue_marks_completed_with_certificate_and_in_progress(world: World
 
 
 def test_catalogue_marks_cost_no_query_per_module(
-    world: World, django_assert_max_num_queries: object
+    world: World, django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
     learner = world.x_learner_a
     for number in range(6):
@@ -246,7 +248,7 @@ def test_catalogue_marks_cost_no_query_per_module(
     client = signed_in(learner)
     client.get("/catalogue/")
 
-    with django_assert_max_num_queries(9):  # type: ignore[operator]
+    with django_assert_max_num_queries(9):
         html = client.get("/catalogue/").content.decode()
 
     assert html.count("View certificate") == 3
