@@ -93,3 +93,26 @@ def test_manage_py_check_fails_on_a_bad_step() -> None:
         pytest.raises(SystemCheckError, match=r"hearth\.E001"),
     ):
         call_command("check")
+
+
+def lookup_wanting_enrolments(*, enrolments: list[int]) -> dict[int, tuple[int, bool]]:
+    """Named its argument differently from what training passes (enrolment_ids)."""
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("certificates.selectors.current_certificates_by_enrolment", None),
+        ("certificates.selectors.no_such_lookup", "hearth.E001"),
+        (f"{HERE}.NOT_A_STEP", "hearth.E002"),
+        (f"{HERE}.lookup_wanting_enrolments", "hearth.E003"),
+    ],
+)
+def test_the_certificate_lookup_training_calls_is_checked_too(
+    path: str, expected: str | None
+) -> None:
+    with override_settings(HEARTH_CERTIFICATE_LOOKUP=path):
+        found = [(message.id, message.obj) for message in completion_steps_check(None)]
+
+    assert found == ([] if expected is None else [(expected, path)])
