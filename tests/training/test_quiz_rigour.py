@@ -204,6 +204,19 @@ def test_an_organisation_that_says_never_never_shows_the_answers(
     assert {r["correct_choices"] for a in attempts for r in a["results"]} == {None}
 
 
+def test_the_quiz_endpoint_is_for_the_learners_own_enrolment_only(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
+    enrolment = enrol(world.x_learner_a, publish_pool())
+    url = f"/api/v1/enrolments/{enrolment.pk}/quiz/"
+
+    for someone_else in (world.x_learner_b, world.x_manager_a, world.x_admin, world.y_learner):
+        response = client_for(someone_else).get(url)
+        assert response.status_code == 404, someone_else
+        assert response.json()["error"]["code"] == "not_found"
+    assert client_for(world.x_learner_a).get(url).status_code == 200
+
+
 # --- (b) options shuffled per attempt, the same on a refresh -----------------------------
 
 
