@@ -260,14 +260,14 @@ class ExtendSerializer(serializers.Serializer[Any]):
 )
 class AnswersField(serializers.JSONField):
     """Answers as training.scoring.clean_answers reads them (it checks them against the
-    quiz: every question answered with its own choices)."""
+    attempt's drawn questions: each answered with its own choices)."""
 
 
 class QuizSubmitSerializer(serializers.Serializer[Any]):
     answers = AnswersField(
         help_text=(
             "An object mapping each question key to a list of chosen choice ids (or one id); "
-            "every question of the quiz answered."
+            "every question this attempt drew (GET .../quiz/) answered, and no other."
         )
     )
 
