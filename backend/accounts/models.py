@@ -100,12 +100,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class QuizAnswersShown(models.TextChoices):
+    """When a learner sees a quiz's right answers and explanations (docs/adr/0017)."""
+
+    AFTER_PASS_OR_LAST_ATTEMPT = "after_pass_or_last_attempt", "Once passed or out of attempts"
+    NEVER = "never", "Never"
+
+
 class Organisation(models.Model):
     """An employer of frontline staff; it belongs to one sector."""
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     sector = models.CharField(max_length=32, choices=Sector.choices)
+    quiz_answers_shown = models.CharField(
+        max_length=32,
+        choices=QuizAnswersShown.choices,
+        default=QuizAnswersShown.AFTER_PASS_OR_LAST_ATTEMPT,
+        help_text="When its learners see quiz answers and explanations.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, Team
 from accounts.selectors import actor_for_user
 from demo.competencies import import_framework
+from training.draws import draw
 from training.models import Enrolment, Module
 from training.selectors import version_with_content
 from training.services import enrolment_assign, enrolment_self_enrol, lesson_complete, quiz_submit
@@ -31,10 +32,12 @@ SELF_CHOICES = ["homelessness-and-health", "working-across-sectors", "cold-homes
 
 
 def _correct_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+    """Right answers to the questions the enrolment's next attempt draws."""
     version = version_with_content(enrolment.version_id)
+    number = enrolment.attempts.count() + 1
     return {
-        question.key: [choice.pk for choice in question.choices.all() if choice.is_correct]
-        for question in version.questions.all()
+        drawn.question.key: [choice.pk for choice in drawn.choices if choice.is_correct]
+        for drawn in draw(version, enrolment_id=enrolment.pk, number=number)
     }
 
 

@@ -87,6 +87,15 @@ def _detail(enrolment: Enrolment) -> dict[str, Any]:
     return data
 
 
+def _feedback_context(enrolment: Enrolment) -> dict[str, Any]:
+    """What QuizAttemptSerializer needs to mark an enrolment's attempts."""
+    version = selectors.version_with_content(enrolment.version_id)
+    return {
+        "version": version,
+        "answers_shown": selectors.quiz_answers_shown(enrolment=enrolment, version=version),
+    }
+
+
 class EnrolmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Enrolment]
 ):
@@ -132,6 +141,17 @@ class EnrolmentViewSet(
         services.lesson_complete(enrolment=enrolment, lesson_id=int(lesson_id))
         return Response(_detail(selectors.own_enrolment_get(actor=actor, enrolment_id=int(pk))))
 
+    @extend_schema(request=None, responses=serializers.NextQuizSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def quiz(self, request: Request, pk: str) -> Response:
+        """Your next attempt's quiz (your own enrolment): its drawn questions in its order,
+        options shuffled, never which are correct; the same until you submit it."""
+        actor = actor_from_request(request)
+        enrolment = selectors.own_enrolment_get(actor=actor, enrolment_id=int(pk))
+        return Response(
+            serializers.NextQuizSerializer(selectors.next_quiz(enrolment=enrolment)).data
+        )
+
     @extend_schema(
         methods=["get"], request=None, responses=serializers.QuizAttemptSerializer(many=True)
     )
@@ -148,34 +168,26 @@ class EnrolmentViewSet(
         filter_backends=[],
     )
     def quiz_attempts(self, request: Request, pk: str) -> Response:
-        """List attempts, or submit one (your own enrolment): scored on the server, with
-        feedback and explanations in the response."""
+        """List attempts, or submit one (your own enrolment): scored on the server. Each
+        says which answers were right; the right answers and explanations come once the
+        learner passed or has no attempts left, unless their organisation says never."""
         actor = actor_from_request(request)
         if request.method == "GET":
             enrolment = selectors.enrolment_get(actor=actor, enrolment_id=int(pk))
             attempts = selectors.attempts_of(enrolment=enrolment)
-            return Response(serializers.QuizAttemptSerializer(attempts, many=True).data)
+            return Response(
+                serializers.QuizAttemptSerializer(
+                    attempts, many=True, context=_feedback_context(enrolment)
+                ).data
+            )
         enrolment = selectors.own_enrolment_get(actor=actor, enrolment_id=int(pk))
         payload = serializers.QuizSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         outcome = services.quiz_submit(
             enrolment=enrolment, answers=payload.validated_data["answers"]
         )
-        explanations = selectors.explanations_of(version_id=enrolment.version_id)
-        body = {
-            **serializers.QuizAttemptSerializer(outcome.attempt).data,
-            "completed": outcome.completed,
-            "results": [
-                {
-                    "key": result.key,
-                    "chosen": list(result.chosen),
-                    "correct_choices": list(result.correct_choices),
-                    "correct": result.correct,
-                    "explanation": explanations[result.key],
-                }
-                for result in outcome.score.results
-            ],
-        }
+        context = {**_feedback_context(enrolment), "completed": outcome.completed}
+        body = serializers.QuizResultSerializer(outcome.attempt, context=context).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(

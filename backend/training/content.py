@@ -60,10 +60,19 @@ class ModuleSpec:
     max_attempts: int
     lessons: tuple[LessonSpec, ...]
     questions: tuple[QuestionSpec, ...] = field(default_factory=tuple)
+    quiz_draw: int = 0
+    retry_wait_minutes: int = 0
 
     def content_hash(self) -> str:
-        """A fingerprint of everything a learner sees; a change means a new version."""
-        encoded = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False).encode()
+        """A fingerprint of everything a learner sees; a change means a new version.
+
+        The quiz settings added later (draw, retry wait) count only when set, so files that
+        do not use them keep the fingerprint, and the version, they had."""
+        fields = asdict(self)
+        for name in ("quiz_draw", "retry_wait_minutes"):
+            if not fields[name]:
+                del fields[name]
+        encoded = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
 
 
@@ -72,6 +81,7 @@ class ModuleSpec:
 SLUG_MAX = 80
 TITLE_MAX = 200
 QUESTION_KEY_MAX = 40
+MAX_RETRY_WAIT_MINUTES = 10080  # a week
 QUESTION_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Characters no text field may hold (PostgreSQL cannot store NUL; the rest are
 # invisible controls): every C0 control except tab, line feed and carriage return.
@@ -252,6 +262,18 @@ def parse_module(text: str, where: str = "module") -> ModuleSpec:
     questions = tuple(_question(raw, where) for raw in raw_questions)
     keys = [question.key for question in questions]
     _require(len(keys) == len(set(keys)), where, "question keys must be unique")
+    quiz_draw = quiz.get("draw", 0)
+    _require(
+        _is_int(quiz_draw) and 0 <= quiz_draw <= len(questions),
+        where,
+        f"quiz draw 0-{len(questions)} (0 means every question)",
+    )
+    retry_wait = quiz.get("retry_wait_minutes", 0)
+    _require(
+        _is_int(retry_wait) and 0 <= retry_wait <= MAX_RETRY_WAIT_MINUTES,
+        where,
+        f"retry_wait_minutes 0-{MAX_RETRY_WAIT_MINUTES}",
+    )
 
     headings = list(LESSON_HEADING.finditer(body))
     _require(bool(headings), where, "needs at least one lesson (a '# Title' line)")
@@ -280,6 +302,8 @@ def parse_module(text: str, where: str = "module") -> ModuleSpec:
         max_attempts=max_attempts,
         lessons=tuple(lessons),
         questions=questions,
+        quiz_draw=quiz_draw,
+        retry_wait_minutes=retry_wait,
     )
 
 

@@ -13,7 +13,8 @@ from accounts.models import Membership, Sector, Team
 from core.errors import HearthError
 from core.forms import RefusableForm
 from training import selectors
-from training.models import Module, Question, QuestionKind, Topic
+from training.draws import DrawnQuestion
+from training.models import Module, QuestionKind, Topic
 
 
 class CatalogueFilterForm(forms.Form):
@@ -165,29 +166,31 @@ class QuizQuestion:
 
 
 class QuizForm:
-    """The quiz as a form. It reads the learner's choices from POST and carries the scoring
-    service's errors back to each question; it holds no correct answers or explanations."""
+    """The quiz as a form: one attempt's drawn questions and shuffled options
+    (training.draws), in that order. It reads the learner's choices from POST and carries
+    the scoring service's errors back to each question; it holds no correct answers or
+    explanations."""
 
-    def __init__(self, questions: Sequence[Question], data: QueryDict | None = None) -> None:
+    def __init__(self, questions: Sequence[DrawnQuestion], data: QueryDict | None = None) -> None:
         self.data = data
         self.non_field_errors: list[str] = []
         self.questions = [
             QuizQuestion(
-                key=question.key,
+                key=drawn.question.key,
                 number=number,
-                text=question.text,
-                multiple=question.kind == QuestionKind.MULTIPLE,
-                instruction=str(QuestionKind(question.kind).label),
+                text=drawn.question.text,
+                multiple=drawn.question.kind == QuestionKind.MULTIPLE,
+                instruction=str(QuestionKind(drawn.question.kind).label),
                 choices=[
                     QuizChoice(
                         id=choice.pk,
                         text=choice.text,
-                        checked=str(choice.pk) in self._raw(question.key),
+                        checked=str(choice.pk) in self._raw(drawn.question.key),
                     )
-                    for choice in question.choices.all()
+                    for choice in drawn.choices
                 ],
             )
-            for number, question in enumerate(questions, start=1)
+            for number, drawn in enumerate(questions, start=1)
         ]
 
     def _raw(self, key: str) -> list[str]:

@@ -79,6 +79,12 @@ class ModuleVersion(models.Model):
     estimated_minutes = models.PositiveIntegerField(default=20)
     pass_mark = models.PositiveSmallIntegerField(default=80, help_text="Percent needed to pass.")
     max_attempts = models.PositiveSmallIntegerField(default=0, help_text="0 means unlimited.")
+    quiz_draw = models.PositiveSmallIntegerField(
+        default=0, help_text="Questions drawn per attempt; 0 means all of them."
+    )
+    retry_wait_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes a learner waits after a failed attempt."
+    )
     content_hash = models.CharField(max_length=64)
     published_at = models.DateTimeField(default=timezone.now)
 
@@ -126,7 +132,8 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(models.Model):
-    """A quiz question of a module version; its explanation shows only after submitting."""
+    """A quiz question of a module version; its explanation shows only once the learner
+    passed or is out of attempts (selectors.quiz_answers_shown)."""
 
     version = models.ForeignKey(ModuleVersion, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=40)
@@ -258,7 +265,8 @@ class LessonProgress(models.Model):
 
 
 class QuizAttempt(models.Model):
-    """One submitted quiz, scored on the server. Answers map question keys to choice ids."""
+    """One submitted quiz, scored on the server. Answers map each drawn question's key to
+    the chosen choice ids: its keys are the questions this attempt drew (docs/adr/0017)."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
     organisation = record_organisation(

@@ -39,6 +39,8 @@ def module_publish(*, spec: ModuleSpec, organisation: Organisation | None = None
         estimated_minutes=spec.estimated_minutes,
         pass_mark=spec.pass_mark,
         max_attempts=spec.max_attempts,
+        quiz_draw=spec.quiz_draw,
+        retry_wait_minutes=spec.retry_wait_minutes,
         content_hash=digest,
     )
     Lesson.objects.bulk_create(

@@ -1,7 +1,8 @@
 """API representations of modules, enrolments, progress and quiz attempts.
 
 Nothing here exposes which choices are correct or a question's explanation
-before the learner has submitted an attempt.
+before the learner passed the quiz or has no attempts left, nor ever when their
+organisation says never (selectors.quiz_answers_shown, docs/adr/0017).
 """
 
 from typing import Any
@@ -16,9 +17,10 @@ from training.models import (
     Lesson,
     Module,
     Question,
+    QuestionKind,
     QuizAttempt,
 )
-from training.selectors import progress_percent
+from training.selectors import AnswerFeedback, attempt_feedback, progress_percent
 
 
 class ModuleSerializer(serializers.ModelSerializer[Module]):
@@ -258,37 +260,108 @@ class ExtendSerializer(serializers.Serializer[Any]):
 )
 class AnswersField(serializers.JSONField):
     """Answers as training.scoring.clean_answers reads them (it checks them against the
-    quiz: every question answered with its own choices)."""
+    attempt's drawn questions: each answered with its own choices)."""
 
 
 class QuizSubmitSerializer(serializers.Serializer[Any]):
     answers = AnswersField(
         help_text=(
             "An object mapping each question key to a list of chosen choice ids (or one id); "
-            "every question of the quiz answered."
+            "every question this attempt drew (GET .../quiz/) answered, and no other."
         )
     )
 
 
 class QuestionResultSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    chosen = serializers.ListField(child=serializers.IntegerField())
-    correct_choices = serializers.ListField(child=serializers.IntegerField())
+    key = serializers.CharField(source="question.key")
+    chosen = serializers.SerializerMethodField()
     correct = serializers.BooleanField()
-    explanation = serializers.CharField()
+    correct_choices = serializers.SerializerMethodField(
+        help_text="Null until the learner passed or has no attempts left (or ever, if "
+        "their organisation says never)."
+    )
+    explanation = serializers.CharField(
+        allow_null=True, help_text="Null while the right answers are withheld."
+    )
+
+    def get_chosen(self, feedback: AnswerFeedback) -> list[int]:
+        return [choice.pk for choice in feedback.chosen]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
+    def get_correct_choices(self, feedback: AnswerFeedback) -> list[int] | None:
+        if feedback.correct_choices is None:
+            return None
+        return [choice.pk for choice in feedback.correct_choices]
 
 
 class QuizAttemptSerializer(serializers.ModelSerializer[QuizAttempt]):
+    """An attempt with its marked questions, in the order it showed them. Needs `version`
+    (selectors.version_with_content) and `answers_shown` (selectors.quiz_answers_shown)
+    in its context."""
+
+    answers_shown = serializers.SerializerMethodField(
+        help_text="Whether the right answers and explanations are included."
+    )
+    results = serializers.SerializerMethodField()
+
     class Meta:
         model = QuizAttempt
-        fields = ["number", "score", "passed", "correct_count", "question_count", "submitted_at"]
+        fields = [
+            "number",
+            "score",
+            "passed",
+            "correct_count",
+            "question_count",
+            "submitted_at",
+            "answers_shown",
+            "results",
+        ]
         read_only_fields = fields
+
+    def get_answers_shown(self, attempt: QuizAttempt) -> bool:
+        return bool(self.context["answers_shown"])
+
+    @extend_schema_field(QuestionResultSerializer(many=True))
+    def get_results(self, attempt: QuizAttempt) -> list[dict[str, Any]]:
+        feedback = attempt_feedback(
+            version=self.context["version"],
+            attempt=attempt,
+            answers_shown=self.context["answers_shown"],
+        )
+        return list(QuestionResultSerializer(feedback, many=True).data)
 
 
 class QuizResultSerializer(QuizAttemptSerializer):
-    completed = serializers.BooleanField(help_text="Whether this attempt completed the module.")
-    results = QuestionResultSerializer(many=True)
+    completed = serializers.SerializerMethodField(
+        help_text="Whether this attempt completed the module."
+    )
 
     class Meta(QuizAttemptSerializer.Meta):
-        fields = [*QuizAttemptSerializer.Meta.fields, "completed", "results"]
+        fields = [*QuizAttemptSerializer.Meta.fields, "completed"]
         read_only_fields = fields
+
+    def get_completed(self, attempt: QuizAttempt) -> bool:
+        return bool(self.context["completed"])
+
+
+class DrawnQuestionSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(source="question.key")
+    kind = serializers.ChoiceField(source="question.kind", choices=QuestionKind.choices)
+    text = serializers.CharField(source="question.text")
+    choices = ChoiceSerializer(many=True, help_text="In this attempt's order.")
+
+
+class NextQuizSerializer(serializers.Serializer[Any]):
+    """The next attempt's quiz: its drawn questions, shuffled options, never the answers."""
+
+    number = serializers.IntegerField(help_text="The attempt these questions are for.")
+    pass_mark = serializers.IntegerField()
+    max_attempts = serializers.IntegerField(help_text="0 means unlimited.")
+    attempts_left = serializers.IntegerField(allow_null=True, help_text="Null when unlimited.")
+    may_attempt = serializers.BooleanField(
+        help_text="False once completed, withdrawn or out of attempts."
+    )
+    opens_at = serializers.DateTimeField(
+        allow_null=True, help_text="While waiting after a failed attempt, when the next opens."
+    )
+    questions = DrawnQuestionSerializer(many=True)

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Membership, MembershipStatus, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, Forbidden, HearthError, NotFound
 from training.completion import module_completed
+from training.draws import draw
 from training.models import (
     ACTIVE_STATUSES,
     Enrolment,
@@ -26,7 +27,7 @@ from training.models import (
     QuizAttempt,
 )
 from training.scoring import Score, clean_answers, score
-from training.selectors import today, version_with_content
+from training.selectors import next_attempt_opens_at, today, version_with_content
 
 
 def _published(module: Module) -> ModuleVersion:
@@ -323,9 +324,10 @@ class QuizOutcome:
 
 @transaction.atomic
 def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
-    """Score a quiz on the server and record the attempt. Attempts on one enrolment are
-    serialised by a row lock, so two at once get consecutive numbers and at most the
-    allowed count; once completed, no more attempts are taken."""
+    """Score a quiz on the server and record the attempt (the questions it drew, answered).
+    Attempts on one enrolment are serialised by a row lock, so two at once get consecutive
+    numbers and at most the allowed count; none is taken before the retry wait after a
+    failed one ends, nor once the module is completed."""
     enrolment = _lock_active(enrolment)
     if enrolment.status == EnrolmentStatus.COMPLETED:
         raise Conflict("This module is already completed.")
@@ -336,6 +338,15 @@ def quiz_submit(*, enrolment: Enrolment, answers: Any) -> QuizOutcome:
     made = QuizAttempt.objects.filter(enrolment=enrolment).count()
     if version.attempts_left(made) == 0:
         raise Conflict(f"All {version.max_attempts} attempts have been used.")
+    opens_at = next_attempt_opens_at(enrolment=enrolment, version=version)
+    if opens_at is not None:
+        when = dateformat.format(timezone.localtime(opens_at), "H:i \\o\\n j F Y")
+        raise Conflict(f"You can try the quiz again from {when}.", code="retry_wait")
+    # Only this attempt's drawn questions are asked and scored (docs/adr/0017): an answer
+    # to any other is refused like an answer to a question the quiz does not have.
+    questions = [
+        drawn.question for drawn in draw(version, enrolment_id=enrolment.pk, number=made + 1)
+    ]
     cleaned = clean_answers(questions, answers)
     result = score(questions, cleaned, version.pass_mark)
     attempt = QuizAttempt.objects.create(

@@ -27,10 +27,7 @@ from training.models import (
     Lesson,
     Module,
     ModuleVersion,
-    Question,
-    QuizAttempt,
 )
-from training.scoring import score
 
 
 def _enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
@@ -143,6 +140,7 @@ def enrolment_overview(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     version = selectors.version_with_content(enrolment.version_id)
     lessons = list(version.lessons.all())
+    questions = version.questions.all()
     done = selectors.done_lesson_ids(enrolment=enrolment)
     attempts = list(selectors.attempts_of(enrolment=enrolment))
     return render(
@@ -154,7 +152,8 @@ def enrolment_overview(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "percent": selectors.progress_percent(enrolment),
             "lessons": [(lesson, lesson.pk in done) for lesson in lessons],
             "resume": selectors.resume_point(enrolment=enrolment),
-            "question_count": len(version.questions.all()),
+            # Questions per attempt: a pool draws some of them each time (docs/adr/0017).
+            "question_count": min(version.quiz_draw or len(questions), len(questions)),
             "attempts": attempts,
             **_attempts(enrolment, version),
             "is_active": enrolment.status in ACTIVE_STATUSES,
@@ -217,13 +216,12 @@ def lesson(request: HttpRequest, enrolment_id: int, position: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    """The quiz: no correct answers or explanations in the page; scored on the server."""
+    """The next attempt's quiz: its drawn questions with shuffled options, no correct
+    answers or explanations in the page; scored on the server."""
     enrolment = _enrolment(request, enrolment_id)
     version = selectors.version_with_content(enrolment.version_id)
-    questions: list[Question] = list(version.questions.all())
-    if not questions:
-        raise Http404("This module has no quiz.")
-    form = QuizForm(questions, request.POST if request.method == "POST" else None)
+    next_quiz = selectors.next_quiz(enrolment=enrolment, version=version)
+    form = QuizForm(next_quiz.questions, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         with refusal_caught() as refusal:
@@ -240,7 +238,8 @@ def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "enrolment": enrolment,
             "version": version,
             "form": form,
-            **_attempts(enrolment, version),
+            "quiz": next_quiz,
+            "attempts_made": next_quiz.number - 1,
             "latest": latest,
         },
         status=status,
@@ -249,47 +248,46 @@ def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 @dataclass(frozen=True)
 class QuestionOutcome:
-    """One question of a submitted attempt, with the right answer and why."""
+    """One question of a submitted attempt; the right answer and why only when shown."""
 
     number: int
     text: str
     chosen: list[str]
-    correct_choices: list[str]
     correct: bool
-    explanation: str
-
-
-def _outcomes(
-    questions: list[Question], attempt: QuizAttempt, pass_mark: int
-) -> list[QuestionOutcome]:
-    result = score(questions, attempt.answers, pass_mark)
-    outcomes = []
-    for number, (question, marked) in enumerate(zip(questions, result.results, strict=True), 1):
-        text_of = {choice.pk: choice.text for choice in question.choices.all()}
-        outcomes.append(
-            QuestionOutcome(
-                number=number,
-                text=question.text,
-                chosen=[text_of[pk] for pk in marked.chosen if pk in text_of],
-                correct_choices=[text_of[pk] for pk in marked.correct_choices],
-                correct=marked.correct,
-                explanation=question.explanation,
-            )
-        )
-    return outcomes
+    correct_choices: list[str] | None
+    explanation: str | None
 
 
 @login_required
 @require_GET
 @not_found_as_404
 def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpResponse:
-    """A submitted attempt: the score, each answer against the right one, and why."""
+    """A submitted attempt: the score and which answers were right; the right answers and
+    why once the learner passed or is out of attempts (selectors.quiz_answers_shown)."""
     enrolment = _enrolment(request, enrolment_id)
     attempt = selectors.attempts_of(enrolment=enrolment).filter(number=number).first()
     if attempt is None:
         raise Http404("No such attempt.")
     version = selectors.version_with_content(enrolment.version_id)
-    questions: list[Question] = list(version.questions.all())
+    answers_shown = selectors.quiz_answers_shown(enrolment=enrolment, version=version)
+    feedback = selectors.attempt_feedback(
+        version=version, attempt=attempt, answers_shown=answers_shown
+    )
+    outcomes = [
+        QuestionOutcome(
+            number=index,
+            text=each.question.text,
+            chosen=[choice.text for choice in each.chosen],
+            correct=each.correct,
+            correct_choices=(
+                None
+                if each.correct_choices is None
+                else [choice.text for choice in each.correct_choices]
+            ),
+            explanation=each.explanation,
+        )
+        for index, each in enumerate(feedback, start=1)
+    ]
     return render(
         request,
         "training/quiz_result.html",
@@ -297,9 +295,11 @@ def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpRes
             "enrolment": enrolment,
             "version": version,
             "attempt": attempt,
-            "outcomes": _outcomes(questions, attempt, version.pass_mark),
+            "outcomes": outcomes,
+            "answers_shown": answers_shown,
             "completed": enrolment.status == EnrolmentStatus.COMPLETED,
             "certificate": selectors.certificate_of(enrolment),
+            "opens_at": selectors.next_attempt_opens_at(enrolment=enrolment, version=version),
             **_attempts(enrolment, version),
         },
     )

@@ -2,7 +2,8 @@
 
 from accounts.models import Organisation
 from training.content import parse_module
-from training.models import Choice, Enrolment, Module, Question
+from training.draws import draw
+from training.models import Enrolment, Module, Question, QuizAttempt
 from training.publishing import module_publish
 from training.selectors import version_with_content
 
@@ -63,18 +64,25 @@ def publish_module(
     return module_publish(spec=parse_module(text), organisation=organisation).module
 
 
-def right_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+def next_questions(enrolment: Enrolment) -> list[Question]:
+    """The questions the enrolment's next quiz attempt draws (training.draws)."""
     version = version_with_content(enrolment.version_id)
+    number = QuizAttempt.objects.filter(enrolment=enrolment).count() + 1
+    return [drawn.question for drawn in draw(version, enrolment_id=enrolment.pk, number=number)]
+
+
+def right_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+    """Right answers to every question the next attempt draws."""
     return {
         question.key: [c.pk for c in question.choices.all() if c.is_correct]
-        for question in version.questions.all()
+        for question in next_questions(enrolment)
     }
 
 
 def wrong_answers(enrolment: Enrolment) -> dict[str, list[int]]:
+    """A wrong answer to every question the next attempt draws."""
     answers = {}
-    for question in Question.objects.filter(version_id=enrolment.version_id):
-        wrong = Choice.objects.filter(question=question, is_correct=False).first()
-        assert wrong is not None
+    for question in next_questions(enrolment):
+        wrong = next(c for c in question.choices.all() if not c.is_correct)
         answers[question.key] = [wrong.pk]
     return answers

@@ -76,13 +76,14 @@ def test_catalogue_and_module_detail_never_reveal_answers(
 def test_feedback_and_explanations_come_after_submitting(
     world: World, module: Module, client_for: Callable[[User], APIClient]
 ) -> None:
+    """After a failed attempt (with attempts left) only which answers were wrong; the
+    right answers and explanations come with the pass (issue 15)."""
     client = client_for(world.x_learner_a)
     enrolment = _enrol(client, module)
+    url = f"/api/v1/enrolments/{enrolment['id']}/quiz-attempts/"
     answers = wrong_answers(Enrolment.objects.get(pk=enrolment["id"]))
 
-    response = client.post(
-        f"/api/v1/enrolments/{enrolment['id']}/quiz-attempts/", {"answers": answers}
-    )
+    response = client.post(url, {"answers": answers})
 
     body = response.json()
     assert response.status_code == 201
@@ -92,11 +93,22 @@ def test_feedback_and_explanations_come_after_submitting(
         False,
         False,
     )
-    assert [r["explanation"][:15] for r in body["results"]] == [
+    assert body["answers_shown"] is False
+    assert sorted(
+        (r["key"], r["chosen"], r["correct"], r["correct_choices"], r["explanation"])
+        for r in body["results"]
+    ) == [(key, chosen, False, None, None) for key, chosen in sorted(answers.items())]
+
+    passed = client.post(
+        url, {"answers": right_answers(Enrolment.objects.get(pk=enrolment["id"]))}
+    ).json()
+
+    assert passed["answers_shown"] is True
+    assert sorted(r["explanation"][:15] for r in passed["results"]) == [
         "EXPLANATION-ONE",
         "EXPLANATION-TWO",
     ]
-    assert all(r["correct"] is False for r in body["results"])
+    assert all(r["correct"] and r["correct_choices"] == r["chosen"] for r in passed["results"])
 
 
 # --- the learning flow, and completion's one named function ---------------------------
