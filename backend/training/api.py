@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Sector
 from accounts.selectors import actor_from_request
 from core.filters import IdFilter
-from training import selectors, serializers, services
+from training import quizzes, selectors, serializers, services
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Module
 
 
@@ -92,7 +92,7 @@ def _feedback_context(enrolment: Enrolment) -> dict[str, Any]:
     version = selectors.version_with_content(enrolment.version_id)
     return {
         "version": version,
-        "answers_shown": selectors.quiz_answers_shown(enrolment=enrolment, version=version),
+        "answers_shown": quizzes.quiz_answers_shown(enrolment=enrolment, version=version),
     }
 
 
@@ -148,9 +148,7 @@ class EnrolmentViewSet(
         options shuffled, never which are correct; the same until you submit it."""
         actor = actor_from_request(request)
         enrolment = selectors.own_enrolment_get(actor=actor, enrolment_id=int(pk))
-        return Response(
-            serializers.NextQuizSerializer(selectors.next_quiz(enrolment=enrolment)).data
-        )
+        return Response(serializers.NextQuizSerializer(quizzes.next_quiz(enrolment=enrolment)).data)
 
     @extend_schema(
         methods=["get"], request=None, responses=serializers.QuizAttemptSerializer(many=True)

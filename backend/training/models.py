@@ -133,7 +133,7 @@ class QuestionKind(models.TextChoices):
 
 class Question(models.Model):
     """A quiz question of a module version; its explanation shows only once the learner
-    passed or is out of attempts (selectors.quiz_answers_shown)."""
+    passed or is out of attempts (quizzes.quiz_answers_shown)."""
 
     version = models.ForeignKey(ModuleVersion, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(max_length=40)

@@ -2,7 +2,7 @@
 
 Nothing here exposes which choices are correct or a question's explanation
 before the learner passed the quiz or has no attempts left, nor ever when their
-organisation says never (selectors.quiz_answers_shown, docs/adr/0017).
+organisation says never (quizzes.quiz_answers_shown, docs/adr/0017).
 """
 
 from typing import Any
@@ -20,7 +20,8 @@ from training.models import (
     QuestionKind,
     QuizAttempt,
 )
-from training.selectors import AnswerFeedback, attempt_feedback, progress_percent
+from training.quizzes import AnswerFeedback, attempt_feedback
+from training.selectors import progress_percent
 
 
 class ModuleSerializer(serializers.ModelSerializer[Module]):
@@ -296,7 +297,7 @@ class QuestionResultSerializer(serializers.Serializer[Any]):
 
 class QuizAttemptSerializer(serializers.ModelSerializer[QuizAttempt]):
     """An attempt with its marked questions, in the order it showed them. Needs `version`
-    (selectors.version_with_content) and `answers_shown` (selectors.quiz_answers_shown)
+    (selectors.version_with_content) and `answers_shown` (quizzes.quiz_answers_shown)
     in its context."""
 
     answers_shown = serializers.SerializerMethodField(

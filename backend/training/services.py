@@ -26,8 +26,9 @@ from training.models import (
     Question,
     QuizAttempt,
 )
+from training.quizzes import next_attempt_opens_at
 from training.scoring import Score, clean_answers, score
-from training.selectors import next_attempt_opens_at, today, version_with_content
+from training.selectors import today, version_with_content
 
 
 def _published(module: Module) -> ModuleVersion:

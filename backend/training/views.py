@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import actor_from_request, teams_assignable_by
 from core.pages import not_found_as_404, refusal_as_message, refusal_caught
-from training import selectors, services
+from training import quizzes, selectors, services
 from training.forms import AssignForm, CatalogueFilterForm, QuizForm
 from training.models import (
     ACTIVE_STATUSES,
@@ -220,7 +220,7 @@ def quiz(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     answers or explanations in the page; scored on the server."""
     enrolment = _enrolment(request, enrolment_id)
     version = selectors.version_with_content(enrolment.version_id)
-    next_quiz = selectors.next_quiz(enrolment=enrolment, version=version)
+    next_quiz = quizzes.next_quiz(enrolment=enrolment, version=version)
     form = QuizForm(next_quiz.questions, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -263,14 +263,14 @@ class QuestionOutcome:
 @not_found_as_404
 def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpResponse:
     """A submitted attempt: the score and which answers were right; the right answers and
-    why once the learner passed or is out of attempts (selectors.quiz_answers_shown)."""
+    why once the learner passed or is out of attempts (quizzes.quiz_answers_shown)."""
     enrolment = _enrolment(request, enrolment_id)
     attempt = selectors.attempts_of(enrolment=enrolment).filter(number=number).first()
     if attempt is None:
         raise Http404("No such attempt.")
     version = selectors.version_with_content(enrolment.version_id)
-    answers_shown = selectors.quiz_answers_shown(enrolment=enrolment, version=version)
-    feedback = selectors.attempt_feedback(
+    answers_shown = quizzes.quiz_answers_shown(enrolment=enrolment, version=version)
+    feedback = quizzes.attempt_feedback(
         version=version, attempt=attempt, answers_shown=answers_shown
     )
     outcomes = [
@@ -299,7 +299,7 @@ def quiz_result(request: HttpRequest, enrolment_id: int, number: int) -> HttpRes
             "answers_shown": answers_shown,
             "completed": enrolment.status == EnrolmentStatus.COMPLETED,
             "certificate": selectors.certificate_of(enrolment),
-            "opens_at": selectors.next_attempt_opens_at(enrolment=enrolment, version=version),
+            "opens_at": quizzes.next_attempt_opens_at(enrolment=enrolment, version=version),
             **_attempts(enrolment, version),
         },
     )
