@@ -61,6 +61,7 @@ READ_MODULES = frozenset(
         "reporting/protected_tables.py",
         "reporting/suppression.py",
         "reporting/tables.py",
+        "training/item_analysis.py",
         "training/quizzes.py",
     }
 )

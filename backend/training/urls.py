@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from training import views
+from training import views, views_questions
 
 urlpatterns = [
     path("learning/", views.my_learning, name="my-learning"),
@@ -16,5 +16,10 @@ urlpatterns = [
     ),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<int:module_id>/start/", views.module_start, name="module-start"),
+    path(
+        "catalogue/<int:module_id>/questions/",
+        views_questions.question_performance,
+        name="question-performance",
+    ),
     path("team/assign/", views.assign, name="assign"),
 ]

@@ -99,7 +99,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/catalogue.html",
-        {"form": form, "cards": cards, "is_filtered": form.is_filtered},
+        {
+            "form": form,
+            "cards": cards,
+            "is_filtered": form.is_filtered,
+            "is_org_admin": actor.is_org_admin,
+        },
     )
 
 
