@@ -14,7 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import people, selectors, services
-from accounts.forms import EmailAuthenticationForm, HearthPasswordResetForm
+from accounts.forms import (
+    EmailAuthenticationForm,
+    HearthPasswordResetForm,
+    HearthSetPasswordForm,
+)
 from accounts.models import User
 from core.pages import not_found_as_404, refusal_as_message
 
@@ -40,6 +44,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Set a password from an emailed link; for a new person this also takes up the
     invitation that made their account (never another organisation's pending one)."""
+
+    form_class = HearthSetPasswordForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
