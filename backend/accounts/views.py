@@ -4,10 +4,14 @@ admin's background work."""
 from typing import Any
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +34,28 @@ class SignInView(auth_views.LoginView):
 
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        """After a wrong password, warn when one more would lock the account (django-axes
+        locks the email address from this client at AXES_FAILURE_LIMIT failures)."""
+        if form.has_error("__all__", "invalid_login"):
+            credentials = {"username": form.data.get("username", "")}
+            failures = AxesProxyHandler.get_failures(self.request, credentials)
+            if failures == settings.AXES_FAILURE_LIMIT - 1:
+                form.add_error(None, lockout_warning(self.request))
+        return super().form_invalid(form)
+
+
+def lockout_warning(request: HttpRequest) -> str:
+    """What the sign-in page says before the last attempt: how long a lock lasts."""
+    cool_off = get_cool_off(request)
+    if cool_off is None:
+        return "One more wrong password and this account will be locked."
+    minutes = round(cool_off.total_seconds() / 60)
+    return (
+        f"One more wrong password and this account will be locked for {minutes} minutes. "
+        "If you are not sure of your password, reset it instead."
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
