@@ -15,7 +15,7 @@ from tests.support.browser import assert_accessible, csp_errors
 
 pytestmark = pytest.mark.e2e
 
-SUMMARY_HAS_FOCUS = "document.activeElement.matches('[data-error-summary]')"
+SUMMARY_HAS_FOCUS = "() => document.activeElement.matches('[data-error-summary]')"
 
 
 @pytest.fixture(autouse=True)
