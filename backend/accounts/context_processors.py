@@ -19,11 +19,11 @@ from accounts.selectors import (
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """`can_assign_training` and `can_view_team_competency`: a manager, or an org admin
-    whose organisation has a team. `can_assess`: an assessor. `can_see_background_work`:
-    an org admin. `can_see_dashboard`: org admins and managers (no query), and people
-    with no role in an organisation who view a partnership (one query, only for them;
-    a learner who also views a partnership opens it from /dashboard/, keeping learners'
-    pages, the busiest, free of it)."""
+    whose organisation has a team. `can_assess` (Assess, People I assess): an assessor.
+    `can_see_background_work`: an org admin. `can_see_dashboard`: org admins and managers
+    (no query), and people with no role in an organisation who view a partnership (one
+    query, only for them; a learner who also views a partnership opens it from
+    /dashboard/, keeping learners' pages, the busiest, free of it)."""
 
     @functools.cache
     def actor() -> Actor | None:

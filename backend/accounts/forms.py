@@ -16,10 +16,17 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
+        # Focus starts in the email box, unless the form came back with errors: then it
+        # starts on the error summary (static/js/error-summary.js).
         self.fields["username"].widget = forms.EmailInput(
-            attrs={"autocomplete": "email", "autofocus": True, "spellcheck": "false"}
+            attrs={"autocomplete": "email", "autofocus": not self.is_bound, "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.fields["username"].error_messages["required"] = "Enter your email address."
+        self.fields["username"].error_messages["max_length"] = (
+            "Enter the email address you sign in with."
+        )
+        self.fields["password"].error_messages["required"] = "Enter your password."
         self.error_messages["invalid_login"] = (
             "That email address and password do not match an account. "
             "Check both and try again, or reset your password."
@@ -29,11 +36,37 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
 class HearthPasswordResetForm(auth_forms.PasswordResetForm):
     """Send reset links that point at the configured site address."""
 
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter the email address you sign in with.",
+            "invalid": "Enter an email address in the right form, like name@example.com.",
+            "max_length": "Enter the email address you sign in with.",
+        },
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         site = settings.SITE_URL
         kwargs.setdefault("domain_override", site.split("://", 1)[-1])
         kwargs.setdefault("use_https", site.startswith("https://"))
         super().save(*args, **kwargs)
+
+
+class HearthSetPasswordForm(auth_forms.SetPasswordForm[User]):
+    """Set a new password from an emailed link, with Hearth's words for what is missing."""
+
+    error_messages = {
+        **auth_forms.SetPasswordForm.error_messages,
+        "password_mismatch": "The two passwords are not the same: type the new password "
+        "again in both boxes.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password."
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again."
 
 
 class PersonNameFields(forms.ModelForm[User]):

@@ -4,9 +4,13 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +18,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import people, selectors, services
-from accounts.forms import EmailAuthenticationForm, HearthPasswordResetForm
+from accounts.forms import (
+    EmailAuthenticationForm,
+    HearthPasswordResetForm,
+    HearthSetPasswordForm,
+)
 from accounts.models import User
 from core.pages import not_found_as_404, refusal_as_message
 
@@ -26,6 +34,28 @@ class SignInView(auth_views.LoginView):
 
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        """After a wrong password, warn when one more would lock the account (django-axes
+        locks the email address from this client at AXES_FAILURE_LIMIT failures)."""
+        if form.has_error("__all__", "invalid_login"):
+            credentials = {"username": form.data.get("username", "")}
+            failures = AxesProxyHandler.get_failures(self.request, credentials)
+            if failures == settings.AXES_FAILURE_LIMIT - 1:
+                form.add_error(None, lockout_warning(self.request))
+        return super().form_invalid(form)
+
+
+def lockout_warning(request: HttpRequest) -> str:
+    """What the sign-in page says before the last attempt: how long a lock lasts."""
+    cool_off = get_cool_off(request)
+    if cool_off is None:
+        return "One more wrong password and this account will be locked."
+    minutes = round(cool_off.total_seconds() / 60)
+    return (
+        f"One more wrong password and this account will be locked for {minutes} minutes. "
+        "If you are not sure of your password, reset it instead."
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -40,6 +70,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Set a password from an emailed link; for a new person this also takes up the
     invitation that made their account (never another organisation's pending one)."""
+
+    form_class = HearthSetPasswordForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

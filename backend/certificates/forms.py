@@ -10,10 +10,16 @@ class ReasonForm(forms.Form):
         label="Reason",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Give a reason."},
     )
 
-    def __init__(self, *args: object, label: str, help_text: str, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, label: str, help_text: str, required: str, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["reason"].label = label
-        self.fields["reason"].help_text = help_text
+        reason = self.fields["reason"]
+        reason.label = label
+        reason.help_text = help_text
+        reason.error_messages = {
+            "required": required,
+            "max_length": "Keep the reason to 500 characters or fewer.",
+        }

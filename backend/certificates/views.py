@@ -28,24 +28,26 @@ from core.errors import NotFound
 from core.pages import not_found_as_404, refusal_as_message, refusal_caught
 
 PAGE_SIZE = 50
-# An org admin's actions on a certificate's page, each with its reason form: the label
-# and help text of the reason, by the form's prefix.
+# An org admin's actions on a certificate's page, each with its reason form: the label,
+# help text and missing-reason message of the reason, by the form's prefix.
 REASON_FORMS = {
     "revoke": (
         "Reason for revoking",
         "Say why, for the record. The certificate's check page will say it was revoked.",
+        "Enter a reason for revoking the certificate.",
     ),
     "reissue": (
         "Reason for reissuing",
         "For example, a change of name. The new certificate uses the person's name as it is "
         "now and gets a new number; this one will show as replaced.",
+        "Enter a reason for reissuing the certificate.",
     ),
 }
 
 
 def _reason_form(action: str, data: Any = None) -> ReasonForm:
-    label, help_text = REASON_FORMS[action]
-    return ReasonForm(data, prefix=action, label=label, help_text=help_text)
+    label, help_text, required = REASON_FORMS[action]
+    return ReasonForm(data, prefix=action, label=label, help_text=help_text, required=required)
 
 
 def _can_manage(actor: Actor, certificate: Certificate) -> bool:

@@ -153,13 +153,19 @@ class AssessmentForm(RefusableForm):
         label="Method",
         choices=[(Method.OBSERVATION, "Observation"), (Method.EVIDENCE, "Evidence review")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose observation or evidence review."},
+        error_messages={
+            "required": "Choose observation or evidence review.",
+            "invalid_choice": "Choose observation or evidence review.",
+        },
     )
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose competent or not yet competent."},
+        error_messages={
+            "required": "Choose competent or not yet competent.",
+            "invalid_choice": "Choose competent or not yet competent.",
+        },
     )
     level = forms.TypedChoiceField(
         label="Level attained",
@@ -168,6 +174,7 @@ class AssessmentForm(RefusableForm):
         empty_value=None,
         required=False,
         help_text="Leave as the competency's own level unless you assessed another level.",
+        error_messages={"invalid_choice": "Choose a level from the list."},
     )
     evidence_note = forms.CharField(
         label="Evidence",
@@ -176,6 +183,7 @@ class AssessmentForm(RefusableForm):
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "true"}),
         help_text="What you observed or reviewed. Needed when the outcome is competent, "
         "unless you attach a file.",
+        error_messages={"max_length": "Keep the evidence to 5,000 characters or fewer."},
     )
     evidence_file = forms.FileField(
         label="Evidence file (optional)",
@@ -183,6 +191,11 @@ class AssessmentForm(RefusableForm):
         widget=forms.FileInput(attrs={"accept": ACCEPTED_EVIDENCE}),
         help_text=f"A PDF, JPEG, PNG or Word (.docx) file, up to "
         f"{EVIDENCE_MAX_BYTES // (1024 * 1024)} MB.",
+        error_messages={
+            "invalid": "Choose the evidence file again.",
+            "missing": "Choose the evidence file again.",
+            "empty": "The evidence file is empty: choose another.",
+        },
     )
     assessed_at = forms.DateField(
         label="Date assessed",
@@ -193,7 +206,16 @@ class AssessmentForm(RefusableForm):
             "invalid": "Enter a real date, for example 27/03/2026.",
         },
     )
-    supersedes = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    supersedes = forms.IntegerField(
+        label="Correction",
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "No such assessment to correct.",
+            "min_value": "No such assessment to correct.",
+        },
+    )
 
     def __init__(
         self,

@@ -44,30 +44,29 @@ def assessments_visible_to(actor: Actor) -> QuerySet[Assessment]:
     )
 
 
-def learners_assessable_by(actor: Actor) -> QuerySet[User]:
-    """People an assessor may assess: learners of their teams (or organisation), never
-    themselves. The same people accounts.selectors.learners_visible_to shows them."""
+def learner_memberships_assessable_by(actor: Actor) -> QuerySet[Membership]:
+    """The scope an assessor assesses in: learner memberships of their assessor teams (or
+    organisations), never their own. A person in two organisations counts only where the
+    assessor holds the role."""
     memberships = Membership.objects.filter(
         Q(team_id__in=actor.assessor_team_ids)
         | Q(organisation_id__in=actor.assessor_organisation_ids),
         role=Role.LEARNER,
-    ).values("user_id")
-    people = User.objects.filter(pk__in=memberships)
-    return people.exclude(pk=actor.user_id) if actor.user_id is not None else people
+    )
+    return memberships.exclude(user_id=actor.user_id) if actor.user_id is not None else memberships
+
+
+def learners_assessable_by(actor: Actor) -> QuerySet[User]:
+    """People an assessor may assess: learners of their teams (or organisation), never
+    themselves. The same people accounts.selectors.learners_visible_to shows them."""
+    return User.objects.filter(pk__in=learner_memberships_assessable_by(actor).values("user_id"))
 
 
 def organisations_assessing(actor: Actor, *, learner_id: int) -> list[int]:
     """The organisations under which the actor assesses a learner (where the learner is a
     learner in the actor's assessor team or organisation), lowest id first; none for
     themselves. An assessment is recorded under one of these, never another's."""
-    if actor.user_id is None or learner_id == actor.user_id:
-        return []
-    rows = Membership.objects.filter(
-        Q(team_id__in=actor.assessor_team_ids)
-        | Q(organisation_id__in=actor.assessor_organisation_ids),
-        user_id=learner_id,
-        role=Role.LEARNER,
-    )
+    rows = learner_memberships_assessable_by(actor).filter(user_id=learner_id)
     return sorted(set(rows.values_list("organisation_id", flat=True)))
 
 

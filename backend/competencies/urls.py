@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="person-competencies",
     ),
     path("assess/", views.assess, name="assess"),
+    path("assess/people/", views.people_assessed, name="people-assessed"),
 ]

@@ -378,3 +378,17 @@ def assess(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def people_assessed(request: HttpRequest) -> HttpResponse:
+    """An assessor's people: each learner they assess, where, with links to record."""
+    actor = actor_from_request(request)
+    if not actor.is_assessor:
+        raise Http404("You are not an assessor.")
+    memberships = selectors.learner_memberships_assessable_by(actor).select_related(
+        "user", "team", "organisation"
+    )
+    ordered = memberships.order_by("user__full_name", "user_id", "organisation__name", "team__name")
+    return render(request, "competencies/people_assessed.html", {"memberships": ordered})

@@ -16,8 +16,22 @@ def reminders_visible_to(actor: Actor) -> QuerySet[ReminderLog]:
     return ReminderLog.objects.filter(pk__in=queryset.values("pk")).select_related("person")
 
 
-def email_preferences(*, person_id: int) -> list[tuple[str, str, bool, bool]]:
-    """Each kind: (code, label, receiving, mandatory for one of the person's organisations)."""
+MANAGER_KINDS = frozenset({Kind.ESCALATION.value, Kind.DIGEST.value})
+
+
+def email_kinds_offered(actor: Actor) -> frozenset[str]:
+    """The kinds a person may choose: the managers' kinds (escalation, the weekly digest)
+    only for people who manage a team or administer an organisation."""
+    if actor.is_manager or actor.is_org_admin:
+        return frozenset(Kind.values)
+    return frozenset(Kind.values) - MANAGER_KINDS
+
+
+def email_preferences(
+    *, person_id: int, offered: frozenset[str] = frozenset(Kind.values)
+) -> list[tuple[str, str, bool, bool]]:
+    """Each kind offered: (code, label, receiving, mandatory for one of the person's
+    organisations)."""
     opted_out = set(EmailOptOut.objects.filter(person_id=person_id).values_list("kind", flat=True))
     organisations = Membership.objects.filter(user_id=person_id).values("organisation_id")
     mandatory = set(
@@ -28,6 +42,7 @@ def email_preferences(*, person_id: int) -> list[tuple[str, str, bool, bool]]:
     return [
         (code, str(label), code in mandatory or code not in opted_out, code in mandatory)
         for code, label in Kind.choices
+        if code in offered
     ]
 
 

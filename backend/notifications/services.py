@@ -9,10 +9,13 @@ from notifications.models import EmailOptOut, Kind, MandatoryKind
 
 
 @transaction.atomic
-def email_preferences_set(*, person_id: int, wanted: set[str]) -> None:
-    """A person chooses which kinds of email they receive (mandatory kinds still arrive)."""
-    unwanted = set(Kind.values) - wanted
-    EmailOptOut.objects.filter(person_id=person_id, kind__in=wanted).delete()
+def email_preferences_set(
+    *, person_id: int, wanted: set[str], offered: frozenset[str] = frozenset(Kind.values)
+) -> None:
+    """A person chooses which of the kinds offered to them they receive (mandatory kinds
+    still arrive); kinds not offered keep whatever choice they had."""
+    unwanted = offered - wanted
+    EmailOptOut.objects.filter(person_id=person_id, kind__in=wanted & offered).delete()
     EmailOptOut.objects.bulk_create(
         [EmailOptOut(person_id=person_id, kind=kind) for kind in sorted(unwanted)],
         ignore_conflicts=True,

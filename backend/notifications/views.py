@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from accounts.selectors import actor_from_request
 from notifications import selectors, services
 from notifications.models import Kind
 from notifications.tokens import read_unsubscribe_token
@@ -16,17 +17,19 @@ from notifications.tokens import read_unsubscribe_token
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_preferences(request: HttpRequest) -> HttpResponse:
-    """Choose which kinds of email to receive; kinds an organisation made mandatory say so."""
+    """Choose which kinds of email to receive, of those offered (the managers' kinds only
+    to managers and org admins); kinds an organisation made mandatory say so."""
     person_id = int(request.user.pk or 0)
+    offered = selectors.email_kinds_offered(actor_from_request(request))
     if request.method == "POST":
-        wanted = {kind for kind in request.POST.getlist("kinds") if kind in Kind.values}
-        services.email_preferences_set(person_id=person_id, wanted=wanted)
+        wanted = set(request.POST.getlist("kinds"))
+        services.email_preferences_set(person_id=person_id, wanted=wanted, offered=offered)
         messages.success(request, "Your email choices are saved.")
         return redirect("email-preferences")
     return render(
         request,
         "notifications/preferences.html",
-        {"kinds": selectors.email_preferences(person_id=person_id)},
+        {"kinds": selectors.email_preferences(person_id=person_id, offered=offered)},
     )
 
 

@@ -23,12 +23,24 @@ class DashboardFilterForm(forms.Form):
     """The organisation dashboard's period and team."""
 
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real start date, for example 2026-03-27."},
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real end date, for example 2026-03-27."},
     )
-    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(
+        label="Team",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose one of your teams, or all of them."},
+    )
 
     def __init__(self, *args: Any, teams: Iterable[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,7 +81,13 @@ def recent_quarters(today: datetime.date | None = None) -> list[Quarter]:
 class QuarterForm(forms.Form):
     """Which quarter a partnership's report shows (or is built for)."""
 
-    quarter = forms.ChoiceField(label="Quarter")
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        error_messages={
+            "required": "Choose a quarter.",
+            "invalid_choice": "Choose one of the last eight quarters.",
+        },
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

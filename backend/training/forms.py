@@ -74,7 +74,13 @@ class AssignForm(RefusableForm):
     owns the rules (one of team or people, a due date not in the past)."""
 
     module = ModuleChoiceField(
-        queryset=Module.objects.none(), label="Module", empty_label="Choose a module"
+        queryset=Module.objects.none(),
+        label="Module",
+        empty_label="Choose a module",
+        error_messages={
+            "required": "Choose a module to assign.",
+            "invalid_choice": "Choose a module from the list.",
+        },
     )
     team = TeamChoiceField(
         queryset=Team.objects.none(),
@@ -82,12 +88,17 @@ class AssignForm(RefusableForm):
         required=False,
         empty_label="No team: I will choose people below",
         help_text="Everyone who is a learner in the team.",
+        error_messages={"invalid_choice": "Choose one of your teams."},
     )
     learners = forms.TypedMultipleChoiceField(
         label="Or choose people",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose people from the list.",
+            "invalid_list": "Choose people from the list.",
+        },
     )
     due_date = forms.DateField(
         label="Due date",
@@ -95,6 +106,7 @@ class AssignForm(RefusableForm):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for no due date, or give a number of days instead.",
+        error_messages={"invalid": "Enter a real due date, for example 27/03/2026."},
     )
     due_in_days = forms.IntegerField(
         label="Or due in this many days",
@@ -103,6 +115,11 @@ class AssignForm(RefusableForm):
         max_value=730,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text="From today, 1 to 730.",
+        error_messages={
+            "invalid": "Enter the number of days as a whole number, like 30.",
+            "min_value": "Enter a number of days from 1 to 730.",
+            "max_value": "Enter a number of days from 1 to 730.",
+        },
     )
 
     def __init__(

@@ -174,3 +174,24 @@ def test_every_page_sends_a_content_security_policy(client: Client) -> None:
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "object-src 'none'" in policy
     assert "'unsafe-inline'" not in policy
+
+
+def test_the_attempt_before_the_lock_warns_how_long_the_lock_lasts(client: Client) -> None:
+    """Issue 15, item 3: the warning comes with the last failure that does not lock."""
+    user = UserFactory.create()
+    pages = [
+        client.post(
+            "/sign-in/", {"username": user.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1"
+        ).content.decode()
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    other_address = Client().post(
+        "/sign-in/", {"username": user.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.2"
+    )
+
+    warning = "One more wrong password and this account will be locked for 15 minutes."
+    warned = [index for index, html in enumerate(pages) if warning in html]
+    assert warned == [settings.AXES_FAILURE_LIMIT - 2]
+    assert "There is a problem" in pages[-2] and "<title>Error: Sign in" in pages[-2]
+    assert "Too many sign-in attempts" in pages[-1]
+    assert warning not in other_address.content.decode()

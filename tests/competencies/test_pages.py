@@ -525,7 +525,7 @@ def _form_data(world: World, competency: Competency, **changes: Any) -> dict[str
         ({"assessed_at": "tomorrow"}, "assessed_at", "Choose a time that has passed."),
         ({"assessed_at": "2026-02-31"}, "assessed_at", "Enter a real date"),
         ({"evidence_note": "  "}, "evidence_note", "Describe the evidence."),
-        ({"method": "quiz"}, "method", "Select a valid choice."),
+        ({"method": "quiz"}, "method", "Choose observation or evidence review."),
         ({"supersedes": "elsewhere"}, "supersedes", "No such assessment to correct."),
         ({"evidence_file": "text"}, "evidence_file", "Not a PDF, JPEG, PNG or .docx file."),
     ],
@@ -559,7 +559,7 @@ def test_the_form_shows_refusals_on_their_fields_and_keeps_what_was_typed(
     assert response.status_code == 400
     assert "<title>Error: Record an assessment" in html and "There is a problem" in html
     assert message in html
-    anchor = "correction" if field == "supersedes" else f"id_{field}"
+    anchor = "id_supersedes_panel" if field == "supersedes" else f"id_{field}"
     assert f'<a href="#{anchor}">' in html
     assert Assessment.objects.count() == 1
     note = data["evidence_note"]

@@ -70,7 +70,7 @@ def test_an_org_admin_revokes_a_certificate_and_the_check_says_so(
     assert_accessible(page, "certificates (org admin)")
     page.goto(f"{live_server.url}/certificates/{certificate.pk}/")
     page.get_by_role("button", name="Revoke the certificate").click()
-    expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    expect(page.get_by_role("alert")).to_contain_text("Enter a reason for revoking")
     assert_accessible(page, "revoke with an error")
     page.get_by_label("Reason for revoking").fill("Issued to the wrong person.")
     page.get_by_role("button", name="Revoke the certificate").click()

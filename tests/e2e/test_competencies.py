@@ -28,7 +28,7 @@ TEAM = "Hospital Discharge Team"
 
 
 def open_from_nav(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
 
 
 def test_manager_filters_the_matrix_to_required_competencies_and_downloads_the_csv(

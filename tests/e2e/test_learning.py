@@ -91,7 +91,7 @@ def test_manager_assigns_a_module_to_their_team(
     open_from_nav(page, "Assign training")
     assert_accessible(page, "assign page")
     page.get_by_role("button", name="Assign training").click()
-    expect(page.get_by_role("alert")).to_contain_text("Module: This field is required.")
+    expect(page.get_by_role("alert")).to_contain_text("Module: Choose a module to assign.")
     assert_accessible(page, "assign page with errors")
 
     page.get_by_label("Module", exact=True).select_option(label=module.current_version.title)

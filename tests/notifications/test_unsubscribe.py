@@ -3,6 +3,7 @@
 from django.test import Client
 
 from notifications.models import EmailOptOut, Kind
+from notifications.selectors import MANAGER_KINDS
 from notifications.tokens import unsubscribe_token
 from tests.conftest import World
 from tests.factories import MandatoryKindFactory
@@ -52,7 +53,33 @@ def test_preferences_page_saves_choices_and_says_what_is_mandatory(
     assert set(EmailOptOut.objects.values_list("kind", flat=True)) == set(Kind.values) - {
         Kind.DUE_SOON,
         Kind.OVERDUE,
+        *MANAGER_KINDS,
     }
     token = unsubscribe_token(person_id=world.x_learner_a.pk, kind=Kind.OVERDUE)
     unsubscribed = Client().post(f"/email/unsubscribe/{token}/")
     assert "will keep coming" in unsubscribed.content.decode()
+
+
+def test_learners_are_not_offered_the_managers_kinds_and_saving_keeps_them(
+    world: World,
+) -> None:
+    """Issue 15, item 4: escalation and the weekly digest are for managers and org admins."""
+    learner, manager, admin = Client(), Client(), Client()
+    learner.force_login(world.x_learner_a)
+    manager.force_login(world.x_manager_a)
+    admin.force_login(world.x_admin)
+    EmailOptOut.objects.create(person=world.x_learner_a, kind=Kind.DIGEST)
+
+    learner_page = learner.get("/settings/email/").content.decode()
+    manager_page = manager.get("/settings/email/").content.decode()
+    admin_page = admin.get("/settings/email/").content.decode()
+    learner.post("/settings/email/", {"kinds": [Kind.DUE_SOON, Kind.ESCALATION]})
+
+    for kind in MANAGER_KINDS:
+        assert f'value="{kind}"' not in learner_page
+        assert f'value="{kind}"' in manager_page and f'value="{kind}"' in admin_page
+    assert f'value="{Kind.DUE_SOON}"' in learner_page
+    assert set(EmailOptOut.objects.values_list("kind", flat=True)) == set(Kind.values) - {
+        Kind.DUE_SOON,
+        Kind.ESCALATION,
+    }

@@ -66,7 +66,7 @@ def test_a_manager_sees_only_their_team_and_can_filter(data: Data) -> None:
     assert f'<option value="{sibling.pk}"' not in page.content.decode()
     assert filtered.status_code == 200 and "1 January 2025" in filtered.content.decode()
     assert foreign.status_code == 200  # an unknown team is an invalid choice: defaults shown
-    assert "Select a valid choice" in foreign.content.decode()
+    assert "Choose one of your teams, or all of them." in foreign.content.decode()
 
 
 def test_learners_have_no_dashboard_link_or_page(data: Data) -> None:
