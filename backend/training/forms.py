@@ -25,9 +25,18 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "spellcheck": "true"}),
+        error_messages={"max_length": "Search with 100 characters or fewer."},
     )
-    sector = forms.ChoiceField(label="Sector", required=False)
-    topic = forms.ChoiceField(label="Topic", required=False)
+    sector = forms.ChoiceField(
+        label="Sector",
+        required=False,
+        error_messages={"invalid_choice": "Choose a sector from the list."},
+    )
+    topic = forms.ChoiceField(
+        label="Topic",
+        required=False,
+        error_messages={"invalid_choice": "Choose a topic from the list."},
+    )
 
     def __init__(self, *args: Any, topics: Iterable[Topic], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
