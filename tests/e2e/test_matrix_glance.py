@@ -136,7 +136,6 @@ def test_menu_button_folds_the_navigation_on_a_narrow_screen(
 def test_without_javascript_the_navigation_shows_and_no_menu_button(
     page: Page, live_server: LiveServer, demo: None
 ) -> None:
-    page.context.set_extra_http_headers({})
     open_matrix(page, live_server.url)
     page.set_viewport_size(NARROW)
     page.route("**/js/site-nav*.js", lambda route: route.abort())
