@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Team
 from competencies.models import Competency
 from tests.e2e.conftest import sign_in
-from tests.support.browser import DESKTOP, NARROW, axe_violations, describe
+from tests.support.browser import DESKTOP, NARROW, axe_violations, csp_errors, describe
 
 pytestmark = pytest.mark.e2e
 
@@ -101,6 +101,7 @@ def test_names_stay_in_view_when_the_table_scrolls_sideways(
 def test_menu_button_folds_the_navigation_on_a_narrow_screen(
     page: Page, live_server: LiveServer, demo: None
 ) -> None:
+    refused = csp_errors(page)
     open_matrix(page, live_server.url)
     nav = page.get_by_role("navigation", name="Main")
     menu = nav.get_by_role("button", name="Menu")
@@ -131,6 +132,7 @@ def test_menu_button_folds_the_navigation_on_a_narrow_screen(
     menu.click()
     team_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Team competency: {TEAM}")
+    assert refused == []  # The script is a static file: the CSP lets it run.
 
 
 def test_without_javascript_the_navigation_shows_and_no_menu_button(
