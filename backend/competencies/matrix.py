@@ -1,6 +1,8 @@
 """One matrix, three faces: the page, its CSV and the API all read these rows."""
 
+import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from competencies.models import Domain
@@ -22,6 +24,49 @@ def cell_text(cell: Cell, required: int | None) -> str:
     if required is not None:
         parts.append(f"required at level {required}")
     return ", ".join(parts)
+
+
+# Each state at a glance: a symbol (hidden from screen readers), a short word, and the
+# rest of the state's name, read but not shown ("Expiring" is read "Expiring soon").
+CELL_LABELS: dict[State, tuple[str, str, str]] = {
+    State.COMPETENT: ("✓", "Competent", ""),
+    State.EXPIRING_SOON: ("!", "Expiring", " soon"),
+    State.EXPIRED: ("✗", "Expired", ""),
+    State.NOT_YET_COMPETENT: ("…", "Not yet", " competent"),
+    State.NOT_ASSESSED: ("\u2013", "Not assessed", ""),  # An en dash.
+}
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One cell as the page shows it: the state's symbol and word, the level held, until
+    when, and the level required (the CSV and the API say the same in their own form)."""
+
+    state: str
+    symbol: str
+    word: str
+    word_rest: str
+    level: int | None
+    valid_until: datetime.date | None
+    required_level: int | None
+
+    @property
+    def required(self) -> bool:
+        return self.required_level is not None
+
+
+def matrix_page_cell(cell: Cell, required_level: int | None) -> MatrixCell:
+    """A cell as the page writes it: symbol and word, level, until when, and if required."""
+    symbol, word, word_rest = CELL_LABELS[cell.state]
+    return MatrixCell(
+        state=cell.state.value,
+        symbol=symbol,
+        word=word,
+        word_rest=word_rest,
+        level=cell.level if cell.state != State.NOT_ASSESSED else None,
+        valid_until=cell.valid_until if cell.state != State.NOT_YET_COMPETENT else None,
+        required_level=required_level,
+    )
 
 
 def matrix_data(matrix: Matrix) -> dict[str, Any]:

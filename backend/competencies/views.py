@@ -28,7 +28,13 @@ from accounts.selectors import (
 )
 from competencies import selectors, services
 from competencies.forms import AssessmentForm, MatrixFilterForm
-from competencies.matrix import cell_text, matrix_csv_rows
+from competencies.matrix import (
+    CELL_LABELS,
+    MatrixCell,
+    cell_text,
+    matrix_csv_rows,
+    matrix_page_cell,
+)
 from competencies.models import Assessment, Competency, Outcome
 from competencies.selectors import ROLE_LABELS, LearnerCompetency, Matrix
 from competencies.serializers import matrix_filters
@@ -55,15 +61,6 @@ def team_matrix_index(request: HttpRequest) -> HttpResponse:
     if len(teams) == 1:
         return redirect("team-matrix", team_id=teams[0].pk)
     return render(request, "competencies/team_index.html", {"teams": teams})
-
-
-@dataclass(frozen=True)
-class MatrixCell:
-    """One cell as the page shows it: the CSV's words, and a class per state."""
-
-    text: str
-    state: str
-    required: bool
 
 
 @dataclass(frozen=True)
@@ -106,10 +103,7 @@ def _matrix_rows(matrix: Matrix, viewer_id: int | None) -> list[MatrixRow]:
                 full_name=person.full_name,
                 roles=", ".join(str(ROLE_LABELS.get(role, role)) for role in person.roles),
                 link=link,
-                cells=[
-                    MatrixCell(cell_text(cell, required), cell.state.value, required is not None)
-                    for cell, required in person.cells
-                ],
+                cells=[matrix_page_cell(cell, required) for cell, required in person.cells],
                 missing=person.missing,
                 missing_titles=[(code, titles.get(code, "")) for code in person.missing],
             )
@@ -145,7 +139,10 @@ def team_matrix(request: HttpRequest, team_id: int) -> HttpResponse:
             "required_gaps": required_gaps,
             "unrequired_count": len(matrix.gaps_by_competency) - len(required_gaps),
             "domains": [DomainBar(label, held, total) for _, label, held, total in matrix.domains],
-            "states": State.choices,
+            "states": [
+                (state.value, symbol, word + rest)
+                for state, (symbol, word, rest) in CELL_LABELS.items()
+            ],
             "csv_url": csv_url,
             "is_filtered": form.is_filtered,
             "invitations": team_invitations_for_manager(actor=actor, team_id=matrix.team.pk),

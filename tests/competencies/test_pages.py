@@ -134,6 +134,11 @@ class MatrixTable(HTMLParser):
             self._name.append(data)
 
 
+def heading_codes(table: MatrixTable) -> list[str]:
+    """The competency columns' codes (each heading reads its code, then its title)."""
+    return [heading.split(" ", 1)[0] for heading in table.headings[1:-1]]
+
+
 def parse_matrix(html: str) -> MatrixTable:
     table = MatrixTable()
     table.feed(html)
@@ -151,6 +156,27 @@ def api_cell_text(cell: dict[str, Any]) -> str:
         Cell(State(cell["state"]), cell["level"], valid_until or None, None),
         cell["required_level"],
     )
+
+
+def page_cell_text(cell: dict[str, Any]) -> str:
+    """The words the page shows and reads for one of the API's cells (issue 15): the
+    state's symbol and name, the level, until when (as dates are written on every page),
+    and the level required."""
+    symbol = {"competent": "✓", "expiring_soon": "!", "expired": "✗"}
+    symbol |= {"not_yet_competent": "…", "not_assessed": "\u2013"}
+    words = [symbol[cell["state"]], str(State(cell["state"]).label)]
+    if cell["level"] is not None and cell["state"] != "not_assessed":
+        detail = f"Level {cell['level']}"
+        if cell["valid_until"] and cell["state"] != "not_yet_competent":
+            day = datetime.date.fromisoformat(cell["valid_until"])
+            verb = "expired after" if cell["state"] == "expired" else "until"
+            detail += f", {verb} {day.day} {day:%B %Y}"
+        elif cell["state"] != "not_yet_competent":
+            detail += ", does not expire"
+        words.append(detail)
+    if cell["required_level"] is not None:
+        words.append(f"Required: level {cell['required_level']}")
+    return " ".join(words)
 
 
 def nav_links(html: str) -> list[str]:
@@ -309,13 +335,15 @@ def test_page_csv_and_api_agree_cell_for_cell(
     assert download["Content-Type"].startswith("text/csv")
     assert download["Content-Disposition"].startswith("attachment; filename=")
     assert rows[0] == ["Person", "Roles", *codes, "Still needs"]
-    assert table.headings == ["Person", *codes, "Still needs"]
+    titles = [f"{c['code']} {c['title']}" for c in body["competencies"]]
+    assert table.headings == ["Person", *titles, "Still needs"]
     assert len(table.rows) == len(rows) - 1 == len(body["people"]) > 0
     for shown, name, row, person in zip(
         table.rows, table.names, rows[1:], body["people"], strict=True
     ):
         assert name == row[0] == person["full_name"]
-        assert shown[1:-1] == row[2:-1] == [api_cell_text(cell) for cell in cells_of(person)]
+        assert row[2:-1] == [api_cell_text(cell) for cell in cells_of(person)]
+        assert shown[1:-1] == [page_cell_text(cell) for cell in cells_of(person)]
         assert (shown[-1], row[-1]) == (
             (" ".join(person["missing"]), " ".join(person["missing"]))
             if person["missing"]
@@ -336,8 +364,8 @@ def test_every_cell_has_a_class_per_state_and_required_cells_say_so(world: World
             if "matrix__cell" not in css:
                 continue
             state = re.search(r"cell--(\w+)", css)
-            assert state is not None and text.startswith(states[state.group(1)])
-            assert ("cell--required" in css) == ("required at level" in text)
+            assert state is not None and text.split(" ", 1)[1].startswith(states[state.group(1)])
+            assert ("cell--required" in css) == ("Required: level" in text)
             seen.add(state.group(1))
     assert seen == set(states)
     assert 'class="table-scroll" tabindex="0" role="region" aria-label="' in html
@@ -358,8 +386,8 @@ def test_matrix_filters_narrow_the_columns_and_bad_ones_are_shown_not_fatal(
     level_two = manager.get(url, {"level": "2"})
     bad = manager.get(url, {"required_only": "on", "level": "9", "framework": "x"})
 
-    assert parse_matrix(required.content.decode()).headings[1:-1] == [c.code for c in comps[:3]]
-    assert parse_matrix(level_two.content.decode()).headings[1:-1] == [
+    assert heading_codes(parse_matrix(required.content.decode())) == [c.code for c in comps[:3]]
+    assert heading_codes(parse_matrix(level_two.content.decode())) == [
         c.code for c in comps if c.level == 2
     ]
     html = bad.content.decode()
@@ -368,7 +396,7 @@ def test_matrix_filters_narrow_the_columns_and_bad_ones_are_shown_not_fatal(
     assert "Level: &quot;9&quot; is not a valid choice." in html
     assert "Framework: A valid integer is required." in html
     # The valid filter still applies, and the CSV link carries only it.
-    assert parse_matrix(html).headings[1:-1] == [c.code for c in comps[:3]]
+    assert heading_codes(parse_matrix(html)) == [c.code for c in comps[:3]]
     assert f'href="/teams/{team.pk}/competency.csv?required_only=on"' in html
     assert re.search(r'<input type="checkbox" name="required_only"[^>]* checked', html)
     assert manager.get(f"/teams/{team.pk}/competency.csv", {"level": "9"}).status_code == 400
