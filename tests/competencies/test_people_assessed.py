@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from accounts.models import Role, User
 from tests.conftest import World
@@ -26,7 +27,7 @@ def test_an_assessor_sees_the_learners_of_their_team_with_links(world: World) ->
     assert '<a href="/assess/people/" aria-current="page">People I assess</a>' in html
     assert f'href="/people/{learner.pk}/competencies/"' in html
     assert f'href="/assess/?learner={learner.pk}"' in html
-    assert f"{learner.full_name}</a>" in html and "X team A, Organisation X" in html
+    assert f"{escape(learner.full_name)}</a>" in html and "X team A, Organisation X" in html
     main = html[html.index("<main") : html.index("</main>")]
     for outsider in (world.x_learner_b, world.y_learner, world.x_manager_a, world.x_assessor_a):
         assert outsider.full_name not in main
