@@ -228,8 +228,7 @@ class Renewal:
 
 @transaction.atomic
 def enrolments_renew(*, renewals: list[Renewal]) -> list[Enrolment]:
-    """Enrol people again (source renewal) on each module's current version, unless active on
-    it in that organisation: the one-active rule decides, so two runs enrol each once."""
+    """Enrol people again (source renewal); the one-active rule skips whoever is enrolled."""
     started = timezone.now()
     Enrolment.objects.bulk_create(
         [
@@ -247,8 +246,10 @@ def enrolments_renew(*, renewals: list[Renewal]) -> list[Enrolment]:
         ],
         ignore_conflicts=True,
     )
+    keys = {(r.learner_id, r.module.pk, r.organisation_id) for r in renewals}
     made = Enrolment.objects.filter(source=EnrolmentSource.RENEWAL, created_at=started)
-    return list(made.filter(learner_id__in={r.learner_id for r in renewals}).order_by("pk"))
+    made = made.filter(learner_id__in={key[0] for key in keys}).order_by("pk")
+    return [e for e in made if (e.learner_id, e.module_id, e.organisation_id) in keys]
 
 
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
