@@ -68,7 +68,7 @@ class TrainingRequirement(models.Model):
     def clean(self) -> None:
         """The team and an organisation's own module belong to the requirement's
         organisation; renewal opens within the renewal period."""
-        if self.team_id is not None and self.team.organisation_id != self.organisation_id:
+        if self.team is not None and self.team.organisation_id != self.organisation_id:
             raise ValidationError({"team": "Choose a team of this organisation."})
         if self.renewal_months and self.window_days >= self.renewal_months * 28:
             raise ValidationError({"window_days": "Open renewal within the renewal period."})
