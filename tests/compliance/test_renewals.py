@@ -2,17 +2,20 @@
 enrolment someone already has, and the one-active rule deciding when two runs meet."""
 
 import datetime
+import threading
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
 from compliance.renewals import renewals_enrol
 from compliance.tasks import enrol_renewals
 from tests.compliance.conftest import DAY_ONE, Frozen
+from tests.conftest import World
 from tests.factories import (
     EnrolmentFactory,
     ExemptionFactory,
@@ -179,3 +182,40 @@ def test_a_requirement_keeps_to_its_organisation_and_opens_within_its_period(db:
         with pytest.raises(ValidationError) as refused:
             requirement.full_clean()
         assert set(refused.value.message_dict) == {field}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_enrol_each_person_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both runs find nobody enrolled, then insert at once: the one-active constraint keeps
+    one enrolment per person (the second run's insert waits for the first, then skips)."""
+    world = World()
+    TrainingRequirementFactory.create(
+        organisation=world.org_x, role=Role.LEARNER, module=publish_module()
+    )
+    both_decided = threading.Barrier(2, timeout=30)
+
+    def renew_together(*, renewals: list[Renewal]) -> list[Enrolment]:
+        both_decided.wait()
+        return enrolments_renew(renewals=renewals)
+
+    monkeypatch.setattr("compliance.renewals.enrolments_renew", renew_together)
+    made: list[int] = []
+
+    def run() -> None:
+        try:
+            made.append(renewals_enrol())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(made) == [0, 2]
+    assert sorted(Enrolment.objects.values_list("learner_id", flat=True)) == sorted(
+        [world.x_learner_a.pk, world.x_learner_b.pk]
+    )
