@@ -8,6 +8,10 @@ expired. A period of 0 never expires. Never completed: not started until the gra
 ends (`starts_on`, when the requirement first applied to the person, plus the
 organisation's grace days), then overdue. An exemption holds through its `ends_on` and
 comes first.
+
+Renewal (or the first completion) is due on the last valid day (or when the grace period
+ends), never before the grace period ends: someone whose completion had long expired when
+a requirement was made gets the same grace as someone who never did it.
 """
 
 import datetime
@@ -61,14 +65,16 @@ def standing(
     """The standing on the day `on` (see the module's docstring for the rule)."""
     valid_until: datetime.date | None = None
     opens_on: datetime.date | None = None
+    grace_ends = starts_on + datetime.timedelta(days=grace_days)
     if completed_on is None:
-        opens_on, due_on = starts_on, starts_on + datetime.timedelta(days=grace_days)
+        opens_on, due_on = starts_on, grace_ends
         state = State.OVERDUE if on > due_on else State.NOT_STARTED
     elif not renewal_months:
         state, due_on = State.COMPLIANT, None
     else:
-        valid_until = due_on = last_valid_day(completed_on, renewal_months)
+        valid_until = last_valid_day(completed_on, renewal_months)
         opens_on = valid_until - datetime.timedelta(days=window_days)
+        due_on = max(valid_until, grace_ends)
         if on > valid_until:
             state = State.EXPIRED
         elif on >= opens_on:

@@ -108,6 +108,30 @@ def test_nobody_is_enrolled_over_an_active_enrolment_or_again_after_a_withdrawal
     assert set(Enrolment.objects.values_list("pk", flat=True)) == {assigned.pk, renewal.pk}
 
 
+def test_a_new_requirement_gives_a_long_expired_completion_the_grace_period(
+    frozen: Frozen,
+) -> None:
+    world = frozen.world
+    frozen.go_to(days(-800))
+    EnrolmentFactory.create(
+        learner=world.x_learner_b,
+        module=frozen.module,
+        organisation=world.org_x,
+        team=world.x_team_b,
+        status=EnrolmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
+    frozen.go_to(DAY_ONE)
+    TrainingRequirementFactory.create(
+        organisation=world.org_x, team=world.x_team_b, module=frozen.module
+    )
+
+    assert renewals_enrol() == 1
+    assert renewals_of(frozen) == [
+        (world.x_learner_b.pk, world.org_x.pk, world.x_team_b.pk, days(30))
+    ]
+
+
 def test_exempt_people_are_enrolled_only_once_the_exemption_ends(frozen: Frozen) -> None:
     world = frozen.world
     requirement = TrainingRequirementFactory.create(

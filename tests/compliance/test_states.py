@@ -50,6 +50,11 @@ def test_a_leap_day_completion_lasts_until_the_day_before_its_anniversary() -> N
     assert on(D(2028, 3, 1), completed_on=D(2028, 2, 29)).valid_until == D(2029, 2, 27)
 
 
+def test_renewal_is_never_due_before_the_grace_period_ends() -> None:
+    long_expired = on(D(2026, 1, 5), completed_on=D(2020, 6, 1))
+    assert long_expired == Standing(State.EXPIRED, D(2021, 5, 31), D(2021, 4, 1), D(2026, 2, 4))
+
+
 def test_a_requirement_that_never_expires_stays_compliant() -> None:
     assert on(D(2046, 1, 1), renewal_months=0) == Standing(State.COMPLIANT, None, None, None)
 
