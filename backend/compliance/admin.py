@@ -15,6 +15,7 @@ class TrainingRequirementAdmin(admin.ModelAdmin[TrainingRequirement]):
     list_filter = ["organisation"]
     list_select_related = ["module", "organisation", "team"]
     search_fields = ["title", "module__slug"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Exemption)
