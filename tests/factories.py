@@ -17,6 +17,7 @@ from competencies.models import (
     Outcome,
     Requirement,
 )
+from compliance.models import ComplianceSettings, Exemption, TrainingRequirement
 from core.jobs import job_key
 from core.models import Job
 from notifications.models import EmailOptOut, MandatoryKind
@@ -228,3 +229,32 @@ class JobFactory(DjangoModelFactory[Job]):
         lambda job: "SMTPServerDisconnected: Connection unexpectedly closed" if job.attempts else ""
     )
     failed_at = factory.LazyAttribute(lambda job: timezone.now() if job.attempts else None)
+
+
+class TrainingRequirementFactory(DjangoModelFactory[TrainingRequirement]):
+    """A module the whole organisation must complete every year, renewal opening 60 days
+    before expiry."""
+
+    class Meta:
+        model = TrainingRequirement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    module = factory.SubFactory(ModuleFactory)
+    renewal_months = 12
+    window_days = 60
+
+
+class ExemptionFactory(DjangoModelFactory[Exemption]):
+    class Meta:
+        model = Exemption
+
+    requirement = factory.SubFactory(TrainingRequirementFactory)
+    person = factory.SubFactory(UserFactory)
+    reason = "On long-term leave."
+
+
+class ComplianceSettingsFactory(DjangoModelFactory[ComplianceSettings]):
+    class Meta:
+        model = ComplianceSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)

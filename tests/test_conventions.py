@@ -51,6 +51,7 @@ READ_MODULES = frozenset(
         "competencies/current_states.py",
         "competencies/matrix.py",
         "competencies/states.py",
+        "compliance/states.py",
         "reporting/competency_figures.py",
         "reporting/completions.py",
         "reporting/dimensions.py",
@@ -75,6 +76,7 @@ WORKER_MODULES = frozenset(
     {
         "accounts/invitations.py",
         "certificates/issuing.py",
+        "compliance/renewals.py",
         "notifications/planning.py",
         "notifications/sending.py",
         "reporting/building.py",

@@ -17,6 +17,11 @@ BEAT_SCHEDULE = {
         # A relay that could not start in time is replaced by the next, not queued behind it.
         "options": {"expires": RELAY_INTERVAL},
     },
+    # Before the reminders, so a renewal enrolled today is reminded of today.
+    "daily-renewals": {
+        "task": "compliance.tasks.enrol_renewals",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "daily-reminders": {
         "task": "notifications.tasks.run_daily_reminders",
         "schedule": crontab(hour=7, minute=0),

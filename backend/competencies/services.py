@@ -1,6 +1,5 @@
 """Every write to frameworks, requirements and assessments goes through these functions."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -24,15 +23,9 @@ from competencies.models import (
 )
 from competencies.selectors import organisations_assessing
 from core.codes import codes_joined
+from core.dates import last_valid_day
 from core.errors import Conflict, HearthError, NotFound
 from training.models import Enrolment, Module
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def valid_until_for(competency: Competency, assessed: datetime.date) -> datetime.date | None:
@@ -40,7 +33,7 @@ def valid_until_for(competency: Competency, assessed: datetime.date) -> datetime
     competency does not expire."""
     if not competency.validity_months:
         return None
-    return add_months(assessed, competency.validity_months) - datetime.timedelta(days=1)
+    return last_valid_day(assessed, competency.validity_months)
 
 
 def award_for_completion(*, enrolment: Enrolment) -> list[Assessment]:

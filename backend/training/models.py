@@ -184,6 +184,7 @@ ACTIVE_STATUSES = (EnrolmentStatus.NOT_STARTED, EnrolmentStatus.IN_PROGRESS)
 class EnrolmentSource(models.TextChoices):
     SELF = "self", "Self-enrolled"
     ASSIGNED = "assigned", "Assigned"
+    RENEWAL = "renewal", "Renewal of a requirement"
 
 
 class Enrolment(models.Model):

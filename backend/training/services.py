@@ -216,6 +216,43 @@ def enrolment_assign(
     return AssignmentResult(created=created, already_enrolled=already, due_date=resolved_due)
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """Someone to enrol again in a module their organisation requires (compliance)."""
+
+    learner_id: int
+    module: Module
+    organisation_id: int
+    team_id: int | None
+    due_date: datetime.date
+
+
+@transaction.atomic
+def enrolments_renew(*, renewals: list[Renewal]) -> list[Enrolment]:
+    """Enrol people again (source renewal); the one-active rule skips whoever is enrolled."""
+    started = timezone.now()
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                learner_id=renewal.learner_id,
+                module=renewal.module,
+                version=_published(renewal.module),
+                organisation_id=renewal.organisation_id,
+                team_id=renewal.team_id,
+                source=EnrolmentSource.RENEWAL,
+                due_date=renewal.due_date,
+                created_at=started,
+            )
+            for renewal in renewals
+        ],
+        ignore_conflicts=True,
+    )
+    keys = {(r.learner_id, r.module.pk, r.organisation_id) for r in renewals}
+    made = Enrolment.objects.filter(source=EnrolmentSource.RENEWAL, created_at=started)
+    made = made.filter(learner_id__in={key[0] for key in keys}).order_by("pk")
+    return [e for e in made if (e.learner_id, e.module_id, e.organisation_id) in keys]
+
+
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
     """Managers and org admins may change an enrolment of a learner in their teams."""
     if not actor.can_write:

@@ -16,8 +16,9 @@ from competencies.current_states import (
     current_states,
 )
 from competencies.models import Assessment
-from competencies.services import add_months, assessment_record, valid_until_for
+from competencies.services import assessment_record, valid_until_for
 from competencies.states import State
+from core.dates import add_months
 from tests.conftest import World
 from tests.factories import AssessmentFactory
 from tests.support.competencies import make_framework

@@ -12,3 +12,4 @@ def test_every_scheduled_job_is_a_registered_task(db: None) -> None:
     assert scheduled - set(app.tasks) == set()
     assert "reporting.tasks.purge_stats_validators" in scheduled
     assert "core.tasks.purge_idempotency_records" in scheduled
+    assert "compliance.tasks.enrol_renewals" in scheduled

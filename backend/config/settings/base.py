@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "training",
     "competencies",
+    "compliance",
     "notifications",
     "certificates",
     "reporting",
