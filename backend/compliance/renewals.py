@@ -19,7 +19,7 @@ from compliance.models import TrainingRequirement
 from compliance.selectors import PersonStanding, requirement_standings
 from compliance.states import RENEWAL_OPEN
 from training.models import ACTIVE_STATUSES, Enrolment
-from training.services import Renewal, enrolments_renew
+from training.services_renewals import Renewal, enrolments_renew
 
 
 def _renewals(

@@ -1,5 +1,5 @@
 """Every write to enrolments and progress goes through these functions (publishing a
-module's content: training.publishing)."""
+module's content: training.publishing; renewal enrolments: training.services_renewals)."""
 
 import datetime
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ from training.scoring import Score, clean_answers, score
 from training.selectors import today, version_with_content
 
 
-def _published(module: Module) -> ModuleVersion:
+def published_version(module: Module) -> ModuleVersion:
     if module.current_version is None:
         raise NotFound("No such module.")
     return module.current_version
@@ -57,7 +57,7 @@ def enrolment_self_enrol(*, actor: Actor, module: Module) -> Enrolment:
     if existing is not None:
         return existing
     organisation_id, team_id = _learner_home(actor.user_id)
-    version = _published(module)
+    version = published_version(module)
     try:
         with transaction.atomic():
             return Enrolment.objects.create(
@@ -173,7 +173,7 @@ def enrolment_assign(
         )
         if enrolment.organisation_id == homes[enrolment.learner_id][0]
     }
-    version = _published(module)
+    version = published_version(module)
     # A learner may self-enrol at this very moment: skip conflicts with the one-active
     # rule instead of failing, then read back what this call actually created.
     Enrolment.objects.bulk_create(
@@ -214,43 +214,6 @@ def enrolment_assign(
     created_ids = {enrolment.pk for enrolment in created}
     already = [e for e in now_active if e.pk not in created_ids]
     return AssignmentResult(created=created, already_enrolled=already, due_date=resolved_due)
-
-
-@dataclass(frozen=True)
-class Renewal:
-    """Someone to enrol again in a module their organisation requires (compliance)."""
-
-    learner_id: int
-    module: Module
-    organisation_id: int
-    team_id: int | None
-    due_date: datetime.date
-
-
-@transaction.atomic
-def enrolments_renew(*, renewals: list[Renewal]) -> list[Enrolment]:
-    """Enrol people again (source renewal); the one-active rule skips whoever is enrolled."""
-    started = timezone.now()
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(
-                learner_id=renewal.learner_id,
-                module=renewal.module,
-                version=_published(renewal.module),
-                organisation_id=renewal.organisation_id,
-                team_id=renewal.team_id,
-                source=EnrolmentSource.RENEWAL,
-                due_date=renewal.due_date,
-                created_at=started,
-            )
-            for renewal in renewals
-        ],
-        ignore_conflicts=True,
-    )
-    keys = {(r.learner_id, r.module.pk, r.organisation_id) for r in renewals}
-    made = Enrolment.objects.filter(source=EnrolmentSource.RENEWAL, created_at=started)
-    made = made.filter(learner_id__in={key[0] for key in keys}).order_by("pk")
-    return [e for e in made if (e.learner_id, e.module_id, e.organisation_id) in keys]
 
 
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:

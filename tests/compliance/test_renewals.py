@@ -27,7 +27,7 @@ from tests.factories import (
 )
 from tests.support.training import publish_module
 from training.models import Enrolment, EnrolmentSource, EnrolmentStatus
-from training.services import Renewal, enrolments_renew
+from training.services_renewals import Renewal, enrolments_renew
 
 
 def days(count: int) -> datetime.date:
