@@ -106,7 +106,7 @@ class ExtendForm(RefusableForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=REASON_HELP,
-        error_messages={"required": "Say why, for the history."},
+        error_messages={"required": "Say why."},
     )
 
 
@@ -118,5 +118,5 @@ class WithdrawForm(RefusableForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=REASON_HELP + " Progress so far is kept.",
-        error_messages={"required": "Say why, for the history."},
+        error_messages={"required": "Say why."},
     )

@@ -7,6 +7,7 @@ Thin: reads come from reporting.person_record, each action is one service call, 
 action answers POST-redirect-GET with a message, or the page again with the form's errors.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +118,26 @@ def _back(person_id: int, enrolment_id: int) -> HttpResponse:
     return redirect(f"{reverse('person-record', args=[person_id])}#enrolment-{enrolment_id}")
 
 
+def _form_action(
+    request: HttpRequest,
+    person_id: int,
+    enrolment: Enrolment,
+    name: str,
+    form: RefusableForm,
+    act: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Run one action's form: its success message and back to the record, or the record
+    again with the form's errors (a refusal shown on the field it names)."""
+    if form.is_valid():
+        with refusal_caught() as refusal:
+            message = act(form.cleaned_data)
+        if refusal.error is None:
+            messages.success(request, message)
+            return _back(person_id, enrolment.pk)
+        form.apply_error(refusal.error)
+    return _page(request, person_id, (enrolment.pk, name, form), status=400)
+
+
 @login_required
 @require_POST
 @not_found_as_404
@@ -124,25 +145,19 @@ def enrolment_extend(request: HttpRequest, person_id: int, enrolment_id: int) ->
     """Move an enrolment's due date later, with a reason kept in its history."""
     actor = actor_from_request(request)
     enrolment = _enrolment_of(actor, person_id, enrolment_id)
+
+    def extend(data: dict[str, Any]) -> str:
+        due = data["due_date"]
+        enrolment_extend_due_date(
+            actor=actor, enrolment=enrolment, due_date=due, reason=data["reason"]
+        )
+        return (
+            f"{enrolment.version.title} is now due on {due.day} {due:%B %Y}. "
+            "The reason is in its history."
+        )
+
     form = ExtendForm(request.POST, prefix=f"e{enrolment.pk}")
-    if form.is_valid():
-        with refusal_caught() as refusal:
-            enrolment_extend_due_date(
-                actor=actor,
-                enrolment=enrolment,
-                due_date=form.cleaned_data["due_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        if refusal.error is None:
-            due = form.cleaned_data["due_date"]
-            messages.success(
-                request,
-                f"{enrolment.version.title} is now due on {due.day} {due:%B %Y}. "
-                "The reason is in its history.",
-            )
-            return _back(person_id, enrolment.pk)
-        form.apply_error(refusal.error)
-    return _page(request, person_id, (enrolment.pk, "extend", form), status=400)
+    return _form_action(request, person_id, enrolment, "extend", form, extend)
 
 
 @login_required
@@ -154,18 +169,13 @@ def enrolment_withdraw_page(
     """Withdraw an enrolment, with a reason kept in its history."""
     actor = actor_from_request(request)
     enrolment = _enrolment_of(actor, person_id, enrolment_id)
+
+    def withdraw(data: dict[str, Any]) -> str:
+        enrolment_withdraw(actor=actor, enrolment=enrolment, reason=data["reason"])
+        return f"{enrolment.learner.full_name} was withdrawn from {enrolment.version.title}."
+
     form = WithdrawForm(request.POST, prefix=f"e{enrolment.pk}")
-    if form.is_valid():
-        with refusal_caught() as refusal:
-            enrolment_withdraw(actor=actor, enrolment=enrolment, reason=form.cleaned_data["reason"])
-        if refusal.error is None:
-            messages.success(
-                request,
-                f"{enrolment.learner.full_name} was withdrawn from {enrolment.version.title}.",
-            )
-            return _back(person_id, enrolment.pk)
-        form.apply_error(refusal.error)
-    return _page(request, person_id, (enrolment.pk, "withdraw", form), status=400)
+    return _form_action(request, person_id, enrolment, "withdraw", form, withdraw)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import MembershipStatus, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, Forbidden, HearthError, NotFound
+from core.reasons import reason_cleaned
 from training.models import (
     ACTIVE_STATUSES,
     ChangeKind,
@@ -20,8 +21,6 @@ from training.models import (
     EnrolmentStatus,
 )
 from training.selectors import today
-
-REASON_MAX_LENGTH = 500
 
 
 def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
@@ -46,19 +45,6 @@ def _lock_active(enrolment: Enrolment, refusal: str) -> Enrolment:
     if locked.status not in ACTIVE_STATUSES:
         raise Conflict(refusal)
     return locked
-
-
-def _clean_reason(reason: str, *, required: bool) -> str:
-    """A reason for the history: trimmed, at most 500 characters, given when required."""
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise HearthError("Give a reason.", fields={"reason": ["Say why, for the history."]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise HearthError(
-            "The reason is too long.",
-            fields={"reason": [f"Use {REASON_MAX_LENGTH} characters or fewer."]},
-        )
-    return reason
 
 
 def _long_date(day: datetime.date) -> str:
@@ -94,7 +80,7 @@ def enrolment_extend_due_date(
     enrolment = _lock_active(
         enrolment, "Only an enrolment still in progress can get a new due date."
     )
-    reason = _clean_reason(reason, required=True)
+    reason = reason_cleaned(reason)
     current = enrolment.due_date
     if current is not None and due_date <= current:
         message = f"Choose a date later than the current due date, {_long_date(current)}."
@@ -122,7 +108,7 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment, reason: str = "") 
     if not own_self_enrolment:
         _require_manageable(actor, enrolment)
     enrolment = _lock_active(enrolment, "Only an enrolment still in progress can be withdrawn.")
-    reason = _clean_reason(reason, required=not own_self_enrolment)
+    reason = reason_cleaned(reason, required=not own_self_enrolment)
     _record(actor, enrolment, ChangeKind.WITHDRAWN, reason=reason)
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.withdrawn_at = timezone.now()

@@ -55,7 +55,7 @@ def test_a_manager_follows_overdue_to_a_person_and_extends_with_a_reason(
     card.get_by_text("Extend the due date").click()
     card.get_by_label("New due date").fill(new_due.isoformat())
     card.get_by_role("button", name=re.compile("^Extend")).click()
-    expect(page.get_by_role("alert")).to_contain_text("Say why, for the history.")
+    expect(page.get_by_role("alert")).to_contain_text("Say why.")
     assert_accessible(page, "person record, with an error")
     card = page.locator(f"#enrolment-{enrolment.pk}")
     card.get_by_label("Reason").fill("Back from leave on Monday")

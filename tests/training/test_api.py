@@ -456,7 +456,7 @@ def test_extend_and_withdraw_take_a_reason_and_keep_it_in_the_history(
     }
     assert extended.json()["due_date"] == later
     assert withdraw_no_reason.status_code == 400
-    assert withdraw_no_reason.json()["error"]["fields"] == {"reason": ["Say why, for the history."]}
+    assert withdraw_no_reason.json()["error"]["fields"] == {"reason": ["Say why."]}
     assert withdrawn.json()["status"] == "withdrawn" and twice.status_code == 409
     history = list(
         EnrolmentChange.objects.filter(enrolment_id=created).values_list(
