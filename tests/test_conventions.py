@@ -61,6 +61,7 @@ READ_MODULES = frozenset(
         "reporting/indicator_counts.py",
         "reporting/indicators.py",
         "reporting/labels.py",
+        "reporting/person_record.py",
         "reporting/protected_tables.py",
         "reporting/suppression.py",
         "reporting/tables.py",

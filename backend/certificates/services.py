@@ -13,14 +13,13 @@ from certificates.identifiers import new_certificate_number, new_verification_co
 from certificates.models import Certificate
 from certificates.records import NEW_NUMBER_ATTEMPTS, certificate_get_or_create
 from certificates.tasks import issue_certificate
-from core.errors import Conflict, Forbidden, HearthError
+from core.errors import Conflict, Forbidden
 from core.jobs import enqueue_on_commit
 from core.names import normalise_name
+from core.reasons import reason_cleaned
 from training.models import Enrolment
 
 logger = logging.getLogger(__name__)
-
-REASON_MAX_LENGTH = 500
 
 
 def certificate_create_for_completion(*, enrolment: Enrolment) -> Certificate:
@@ -82,24 +81,12 @@ def _require_issuer_admin(actor: Actor, certificate: Certificate) -> None:
         raise Forbidden("Only an admin of the organisation named on the certificate can do this.")
 
 
-def _clean_reason(reason: str) -> str:
-    cleaned = " ".join(reason.split())
-    if not cleaned:
-        raise HearthError("Give a reason.", fields={"reason": ["Say why."]})
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise HearthError(
-            "The reason is too long.",
-            fields={"reason": [f"At most {REASON_MAX_LENGTH} characters."]},
-        )
-    return cleaned
-
-
 @transaction.atomic
 def certificate_revoke(*, actor: Actor, certificate: Certificate, reason: str) -> Certificate:
     """An org admin revokes a certificate with a reason; /verify/ then says it is revoked
     and when. Revocation is final (ADR 0006)."""
     _require_issuer_admin(actor, certificate)
-    cleaned = _clean_reason(reason)
+    cleaned = reason_cleaned(reason)
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.revoked_at is not None:
         raise Conflict("This certificate is already revoked.")
@@ -118,7 +105,7 @@ def certificate_reissue(*, actor: Actor, certificate: Certificate, reason: str) 
     achievement (module, version, competencies, completion date). The old one is
     superseded; its /verify/ page says so. The new PDF and email follow after commit."""
     _require_issuer_admin(actor, certificate)
-    cleaned = _clean_reason(reason)
+    cleaned = reason_cleaned(reason)
     old = (
         Certificate.objects.select_for_update(of=("self",))
         .select_related("learner", "organisation")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
 from accounts.selectors import actor_for_user
+from certificates.models import Certificate
 from demo.competencies import import_framework
 from training.draws import draw
 from training.models import Enrolment, Module
@@ -42,7 +43,8 @@ def _correct_answers(enrolment: Enrolment) -> dict[str, list[int]]:
 
 
 def _work(enrolment: Enrolment, *, lessons: int, finish: bool, days_ago: int) -> None:
-    """Do some lessons (and pass the quiz when finishing), then date it in the past."""
+    """Do some lessons (and pass the quiz when finishing), then date it, and its
+    certificate, in the past."""
     version = version_with_content(enrolment.version_id)
     for lesson in list(version.lessons.all())[:lessons]:
         lesson_complete(enrolment=enrolment, lesson_id=lesson.pk)
@@ -58,6 +60,8 @@ def _work(enrolment: Enrolment, *, lessons: int, finish: bool, days_ago: int) ->
         completed_at=when if enrolment.completed_at else None,
         created_at=when - datetime.timedelta(days=3),
     )
+    # Its certificate says the same day (the PDF is drawn after the seed commits).
+    Certificate.objects.filter(enrolment=enrolment).update(completed_at=when, issued_at=when)
 
 
 @transaction.atomic

@@ -1,9 +1,12 @@
-"""Celery tasks for reminders: thin; planning and sending live in planning.py/sending.py."""
+"""Celery tasks for reminders: thin; planning and sending live in planning.py/sending.py.
+The daily and weekly runs retry themselves; a single reminder asked for by a service
+(`send_reminder`) is a core.jobs job, so it is never lost (ADR 0016)."""
 
 from typing import Any
 
 from celery import shared_task
 
+from core.jobs import JobTask
 from notifications import planning, sending
 
 # A 4xx or a lost connection leaves reminders pending: retry with backoff (each run sends
@@ -41,3 +44,16 @@ def send_pending_reminders() -> dict[str, int]:
     """Send whatever is pending (used for retries and event reminders)."""
     report = sending.send_pending()
     return {"sent": report.sent, "failed": report.failed}
+
+
+@shared_task(
+    base=JobTask,
+    acks_late=True,
+    transient=(*JobTask.transient, sending.TemporarySendFailure),
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_reminder(reminder_id: int) -> int:
+    """Send one reminder now if it is still pending (a manager's chase); core.jobs retries
+    a temporary failure. Sending it again sends nothing: only pending rows are claimed."""
+    return sending.send_pending(only=[reminder_id]).sent

@@ -1,4 +1,5 @@
-"""Filters of the dashboards. They only shape input; figures come from the selectors."""
+"""Filters of the dashboards, and the person record's actions. They only shape input;
+figures come from the selectors, and the rules of each action from its service."""
 
 import datetime
 from collections.abc import Iterable
@@ -8,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Team
+from core.forms import RefusableForm
 from reporting.indicators import Quarter
 
 RECENT_QUARTERS = 8
@@ -102,3 +104,37 @@ class QuarterForm(forms.Form):
 
 def _quarter_label(quarter: Quarter) -> str:
     return f"{quarter} ({quarter.first_day:%b} to {quarter.last_day:%b %Y})"
+
+
+REASON_HELP = "Kept in the enrolment's history, which the learner's managers can see."
+
+
+class ExtendForm(RefusableForm):
+    """A later due date for one enrolment, and why (training.services_changes checks)."""
+
+    due_date = forms.DateField(
+        label="New due date",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Later than the current due date.",
+        error_messages={"required": "Enter the new due date.", "invalid": "Enter a real date."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+        error_messages={"required": "Say why."},
+    )
+
+
+class WithdrawForm(RefusableForm):
+    """Withdraw one enrolment, and why."""
+
+    reason = forms.CharField(
+        label="Reason for withdrawing",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP + " Progress so far is kept.",
+        error_messages={"required": "Say why."},
+    )

@@ -1,11 +1,28 @@
-"""Page URLs for the organisation and partnership dashboards."""
+"""Page URLs for the organisation and partnership dashboards, and the person record."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from reporting import views
+from reporting import views, views_person
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("people/", views_person.people_overdue, name="people-overdue"),
+    path("people/<int:person_id>/", views_person.person_page, name="person-record"),
+    path(
+        "people/<int:person_id>/enrolments/<int:enrolment_id>/extend/",
+        views_person.enrolment_extend,
+        name="person-enrolment-extend",
+    ),
+    path(
+        "people/<int:person_id>/enrolments/<int:enrolment_id>/withdraw/",
+        views_person.enrolment_withdraw_page,
+        name="person-enrolment-withdraw",
+    ),
+    path(
+        "people/<int:person_id>/enrolments/<int:enrolment_id>/chase/",
+        views_person.enrolment_chase_page,
+        name="person-enrolment-chase",
+    ),
     path(
         "partnerships/<int:partnership_id>/",
         views.partnership_dashboard,

@@ -139,15 +139,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard.html", context)
 
 
-def _organisation_dashboard(request: HttpRequest) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DashboardFilters:
+    """The organisation dashboard's scope and its period and team, as chosen (or the
+    defaults): what its figures count, and so what the lists behind them show."""
+
+    scope: selectors.StatsScope
+    form: DashboardFilterForm
+    values: dict[str, Any]
+    query: CompletionQuery
+
+
+def dashboard_filters(request: HttpRequest) -> DashboardFilters:
+    """The request's statistics scope (not found for anyone without one) and filters."""
     actor = actor_from_request(request)
     scope = selectors.stats_scope_for(actor)
     teams = Team.objects.filter(scope.condition("organisation_id", "pk")).order_by("name", "pk")
     form = DashboardFilterForm(request.GET or None, teams=teams)
     filters = form.cleaned() if form.is_bound and form.is_valid() else form.defaults()
-    base = CompletionQuery(
+    query = CompletionQuery(
         date_from=filters["from"], date_to=filters["to"], team_id=filters["team"]
     )
+    return DashboardFilters(scope=scope, form=form, values=filters, query=query)
+
+
+def _organisation_dashboard(request: HttpRequest) -> dict[str, Any]:
+    actor = actor_from_request(request)
+    chosen = dashboard_filters(request)
+    scope, form, filters, base = chosen.scope, chosen.form, chosen.values, chosen.query
     by_month = completions_table(scope=scope, query=_grouped(base, "month"))
     by_team = completions_table(scope=scope, query=_grouped(base, "team"))
     by_module = completions_table(scope=scope, query=_grouped(base, "module"))
@@ -165,6 +184,7 @@ def _organisation_dashboard(request: HttpRequest) -> dict[str, Any]:
         "chart": month_chart(by_month.rows, filters["from"], filters["to"]),
         "by_team": by_team,
         "by_module": by_module,
+        "overdue_url": _api_link("people-overdue", {**params, "status": "overdue"}),
         "downloads": {
             name: _api_link("v1:stats-completions", {**params, "group_by": name, "format": "csv"})
             for name in ("month", "team", "module")

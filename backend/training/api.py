@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Sector
 from accounts.selectors import actor_from_request
 from core.filters import IdFilter
-from training import quizzes, selectors, serializers, services
+from training import quizzes, selectors, serializers, services, services_changes
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus, Module
 
 
@@ -193,23 +193,34 @@ class EnrolmentViewSet(
     )
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: str) -> Response:
-        """Move the due date (managers and org admins, for learners in their teams)."""
+        """Move the due date later, with a reason kept in the enrolment's history (managers
+        and org admins, for learners in their teams)."""
         actor = actor_from_request(request)
         payload = serializers.ExtendSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         enrolment = selectors.enrolment_get(actor=actor, enrolment_id=int(pk))
-        services.enrolment_extend_due_date(
-            actor=actor, enrolment=enrolment, due_date=payload.validated_data["due_date"]
+        services_changes.enrolment_extend_due_date(
+            actor=actor,
+            enrolment=enrolment,
+            due_date=payload.validated_data["due_date"],
+            reason=payload.validated_data["reason"],
         )
         return Response(_detail(selectors.enrolment_get(actor=actor, enrolment_id=int(pk))))
 
-    @extend_schema(request=None, responses=serializers.EnrolmentDetailSerializer)
+    @extend_schema(
+        request=serializers.WithdrawSerializer, responses=serializers.EnrolmentDetailSerializer
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        """Withdraw: a manager for their teams, a learner for their own self-enrolments."""
+        """Withdraw: a manager for their teams (with a reason, kept in the enrolment's
+        history), a learner their own self-enrolments."""
         actor = actor_from_request(request)
+        payload = serializers.WithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         enrolment = selectors.enrolment_get(actor=actor, enrolment_id=int(pk))
-        services.enrolment_withdraw(actor=actor, enrolment=enrolment)
+        services_changes.enrolment_withdraw(
+            actor=actor, enrolment=enrolment, reason=payload.validated_data["reason"]
+        )
         return Response(_detail(selectors.enrolment_get(actor=actor, enrolment_id=int(pk))))
 
 

@@ -289,3 +289,41 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of enrolment {self.enrolment_id}: {self.score}%"
+
+
+class ChangeKind(models.TextChoices):
+    EXTENDED = "extended", "Due date extended"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CHASED = "chased", "Reminder sent"
+
+
+class EnrolmentChange(models.Model):
+    """What a manager did to an enrolment, and why: its history. Written with the change
+    itself and never edited. Scope follows the enrolment's organisation (ADR 0012)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
+    organisation = record_organisation(
+        help_text="The enrolment's organisation: scope follows it (ADR 0012)."
+    )
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    due_date_before = models.DateField(null=True, blank=True)
+    due_date_after = models.DateField(null=True, blank=True)
+    reason = models.TextField(
+        blank=True,
+        help_text="Why: required to extend, and for a manager's withdrawal (a learner may "
+        "withdraw their own self-enrolment without one).",
+    )
+    by = acting_person(help_text="Who made the change.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrolment", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="extended") | ~Q(reason=""),
+                name="enrolment_change_extension_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} enrolment {self.enrolment_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -248,7 +248,23 @@ class AssignmentResultSerializer(serializers.Serializer[Any]):
 
 
 class ExtendSerializer(serializers.Serializer[Any]):
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(
+        help_text="Later than the current due date, and today or later."
+    )
+    reason = serializers.CharField(
+        max_length=500, help_text="Why the learner has longer: kept in the enrolment's history."
+    )
+
+
+class WithdrawSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why, kept in the enrolment's history: required when a manager or org "
+        "admin withdraws; a learner withdrawing their own self-enrolment may leave it out.",
+    )
 
 
 @extend_schema_field(

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
-from accounts.models import Membership, MembershipStatus, Role
+from accounts.models import Membership, Role
 from accounts.selectors import Actor, teams_assignable_by
 from core.errors import Conflict, Forbidden, HearthError, NotFound
 from training.completion import module_completed
@@ -214,53 +214,6 @@ def enrolment_assign(
     created_ids = {enrolment.pk for enrolment in created}
     already = [e for e in now_active if e.pk not in created_ids]
     return AssignmentResult(created=created, already_enrolled=already, due_date=resolved_due)
-
-
-def _require_manageable(actor: Actor, enrolment: Enrolment) -> None:
-    """Managers and org admins may change an enrolment of a learner in their teams."""
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
-    if (
-        not teams_assignable_by(actor)
-        .filter(
-            memberships__user_id=enrolment.learner_id,
-            memberships__role=Role.LEARNER,
-            memberships__status=MembershipStatus.ACTIVE,
-        )
-        .exists()
-    ):
-        raise NotFound("No such enrolment.")
-
-
-@transaction.atomic
-def enrolment_extend_due_date(
-    *, actor: Actor, enrolment: Enrolment, due_date: datetime.date
-) -> Enrolment:
-    """A manager moves an active enrolment's due date to today or later."""
-    _require_manageable(actor, enrolment)
-    if enrolment.status not in ACTIVE_STATUSES:
-        raise Conflict("Only an enrolment still in progress can get a new due date.")
-    _require_not_past(due_date)
-    enrolment.due_date = due_date
-    enrolment.save(update_fields=["due_date"])
-    return enrolment
-
-
-@transaction.atomic
-def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
-    """Withdraw an active enrolment: a manager for their teams, a learner for their own
-    self-enrolments. Progress is kept for the record; reminders stop."""
-    own_self_enrolment = (
-        enrolment.learner_id == actor.user_id and enrolment.source == EnrolmentSource.SELF
-    )
-    if not own_self_enrolment:
-        _require_manageable(actor, enrolment)
-    if enrolment.status not in ACTIVE_STATUSES:
-        raise Conflict("Only an enrolment still in progress can be withdrawn.")
-    enrolment.status = EnrolmentStatus.WITHDRAWN
-    enrolment.withdrawn_at = timezone.now()
-    enrolment.save(update_fields=["status", "withdrawn_at"])
-    return enrolment
 
 
 def _lock_active(enrolment: Enrolment) -> Enrolment:

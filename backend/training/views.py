@@ -331,6 +331,13 @@ def _assigned_message(title: str, created: int, already: int, due: datetime.date
     return text
 
 
+def _preselected(request: HttpRequest) -> dict[str, list[int]]:
+    """`?learner=<id>` (the person record's link) ticks that person; the choices still
+    offer only learners in the actor's teams."""
+    learner = request.GET.get("learner", "")
+    return {"learners": [int(learner)]} if learner.isdigit() and len(learner) < 10 else {}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
@@ -345,6 +352,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         modules=selectors.modules_visible_to(actor),
         teams=teams,
         learner_memberships=list(selectors.learner_memberships_assignable_by(actor)),
+        initial=_preselected(request),
     )
     status = 200
     if request.method == "POST":

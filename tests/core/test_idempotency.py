@@ -120,15 +120,15 @@ def _extend(world: World) -> Case:
     return Case(
         world.x_manager_a,
         f"/api/v1/enrolments/{enrolment.pk}/extend/",
-        {"due_date": str(today + timedelta(days=40))},
-        {"due_date": str(today + timedelta(days=50))},
+        {"due_date": str(today + timedelta(days=40)), "reason": "Off sick"},
+        {"due_date": str(today + timedelta(days=50)), "reason": "Off sick"},
     )
 
 
 def _withdraw(world: World) -> Case:
     enrolment = _enrolment(world.x_learner_a)
     path = f"/api/v1/enrolments/{enrolment.pk}/withdraw/"
-    return Case(world.x_manager_a, path, None, {"reason": "other"})
+    return Case(world.x_manager_a, path, {"reason": "Left the team"}, {"reason": "other"})
 
 
 def _assessments(world: World) -> Case:

@@ -1,9 +1,14 @@
 """`manage.py seed_demo` builds the documented demo and is safe to run again."""
 
+import subprocess
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
+from certificates.models import Certificate
+from certificates.pdf import certificate_pdf
 from demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +55,22 @@ def test_documented_demo_sign_ins_work(email: str) -> None:
     call_command("seed_demo")
 
     assert User.objects.get(email=email).check_password(DEMO_PASSWORD)
+
+
+def test_the_demos_certificates_say_the_day_my_learning_says() -> None:
+    call_command("seed_demo")
+
+    certificates = list(Certificate.objects.select_related("enrolment").order_by("pk"))
+    assert certificates, "the demo completes some modules"
+    for certificate in certificates:
+        assert certificate.completed_at == certificate.enrolment.completed_at
+    # What the PDF prints, for a few (drawn here, in either run mode).
+    for certificate in certificates[:3]:
+        printed = subprocess.run(
+            ["pdftotext", "-", "-"],
+            input=certificate_pdf(certificate),
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        completed_on = timezone.localdate(certificate.completed_at)
+        assert f"{completed_on.day} {completed_on:%B %Y}" in " ".join(printed.split())

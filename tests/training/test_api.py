@@ -16,7 +16,15 @@ from accounts.models import KeyScope, User
 from tests.conftest import World
 from tests.support.api import key_client
 from tests.support.training import publish_module, right_answers, wrong_answers
-from training.models import Enrolment, EnrolmentStatus, Lesson, LessonProgress, Module, QuizAttempt
+from training.models import (
+    Enrolment,
+    EnrolmentChange,
+    EnrolmentStatus,
+    Lesson,
+    LessonProgress,
+    Module,
+    QuizAttempt,
+)
 
 COMPLETED: list[int] = []
 # session, user, memberships (the actor), count, page of enrolments with progress annotated.
@@ -411,7 +419,7 @@ def test_manager_assigns_a_team_with_a_due_date_and_reassigning_changes_nothing(
     assert [row["due_date"] for row in learner_view] == [expected_due.isoformat()]
 
 
-def test_extend_and_withdraw(
+def test_extend_and_withdraw_take_a_reason_and_keep_it_in_the_history(
     world: World, module: Module, client_for: Callable[[User], APIClient]
 ) -> None:
     manager = client_for(world.x_manager_a)
@@ -419,22 +427,60 @@ def test_extend_and_withdraw(
         "/api/v1/assignments/",
         {"module": module.pk, "learners": [world.x_learner_a.pk], "due_in_days": 7},
     ).json()["created"][0]
+    due = timezone.localdate() + datetime.timedelta(days=7)
     later = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-    past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    earlier = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    extend = f"/api/v1/enrolments/{created}/extend/"
+    withdraw = f"/api/v1/enrolments/{created}/withdraw/"
 
     learner_extend = client_for(world.x_learner_a).post(
-        f"/api/v1/enrolments/{created}/extend/", {"due_date": later}
+        extend, {"due_date": later, "reason": "Please"}
     )
-    learner_withdraw = client_for(world.x_learner_a).post(f"/api/v1/enrolments/{created}/withdraw/")
-    past_extend = manager.post(f"/api/v1/enrolments/{created}/extend/", {"due_date": past})
-    extended = manager.post(f"/api/v1/enrolments/{created}/extend/", {"due_date": later})
-    withdrawn = manager.post(f"/api/v1/enrolments/{created}/withdraw/")
-    twice = manager.post(f"/api/v1/enrolments/{created}/withdraw/")
+    learner_withdraw = client_for(world.x_learner_a).post(withdraw, {"reason": "Bored"})
+    no_reason = manager.post(extend, {"due_date": later})
+    blank_reason = manager.post(extend, {"due_date": later, "reason": "   "})
+    long_reason = manager.post(extend, {"due_date": later, "reason": "x" * 501})
+    earlier_extend = manager.post(extend, {"due_date": earlier, "reason": "Sooner"})
+    same_extend = manager.post(extend, {"due_date": due.isoformat(), "reason": "Same"})
+    extended = manager.post(extend, {"due_date": later, "reason": "  Off sick for a week  "})
+    withdraw_no_reason = manager.post(withdraw)
+    withdrawn = manager.post(withdraw, {"reason": "Moved to another service"})
+    twice = manager.post(withdraw, {"reason": "Again"})
 
     assert learner_extend.status_code == 404 and learner_withdraw.status_code == 404
-    assert past_extend.status_code == 400
+    assert no_reason.status_code == blank_reason.status_code == long_reason.status_code == 400
+    assert "reason" in blank_reason.json()["error"]["fields"]
+    assert earlier_extend.status_code == same_extend.status_code == 400
+    assert earlier_extend.json()["error"]["fields"] == {
+        "due_date": [f"Choose a date later than the current due date, {due.day} {due:%B %Y}."]
+    }
     assert extended.json()["due_date"] == later
+    assert withdraw_no_reason.status_code == 400
+    assert withdraw_no_reason.json()["error"]["fields"] == {"reason": ["Say why."]}
     assert withdrawn.json()["status"] == "withdrawn" and twice.status_code == 409
+    history = list(
+        EnrolmentChange.objects.filter(enrolment_id=created).values_list(
+            "kind", "due_date_before", "due_date_after", "reason", "by_id", "organisation_id"
+        )
+    )
+    assert history == [
+        (
+            "extended",
+            due,
+            datetime.date.fromisoformat(later),
+            "Off sick for a week",
+            world.x_manager_a.pk,
+            world.org_x.pk,
+        ),
+        (
+            "withdrawn",
+            datetime.date.fromisoformat(later),
+            None,
+            "Moved to another service",
+            world.x_manager_a.pk,
+            world.org_x.pk,
+        ),
+    ]
 
 
 def test_learner_may_withdraw_their_own_self_enrolment(
@@ -446,6 +492,8 @@ def test_learner_may_withdraw_their_own_self_enrolment(
     response = client.post(f"/api/v1/enrolments/{enrolment['id']}/withdraw/")
 
     assert response.json()["status"] == "withdrawn"
+    change = EnrolmentChange.objects.get(enrolment_id=enrolment["id"])
+    assert (change.kind, change.reason, change.by_id) == ("withdrawn", "", world.x_learner_a.pk)
     assert _enrol(client, module)["id"] != enrolment["id"]
 
 

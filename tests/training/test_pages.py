@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from tests.conftest import World
-from training import publishing, services
+from training import publishing, services, services_changes
 from training.content import ChoiceSpec, LessonSpec, ModuleSpec, QuestionSpec
 from training.models import (
     Choice,
@@ -349,7 +349,9 @@ def test_last_lesson_of_a_module_without_a_quiz_completes_it(world: World) -> No
 def test_a_withdrawn_enrolment_explains_itself_instead_of_failing(world: World) -> None:
     module = publish("withdrawn", lessons=1)
     enrolment = enrol(world.x_learner_a, module)
-    services.enrolment_withdraw(actor=actor_for_user(world.x_learner_a), enrolment=enrolment)
+    services_changes.enrolment_withdraw(
+        actor=actor_for_user(world.x_learner_a), enrolment=enrolment
+    )
     client = signed_in(world.x_learner_a)
 
     lesson = client.post(f"/learning/{enrolment.pk}/lessons/1/")
