@@ -3,12 +3,11 @@ through the reminder log and the normal sending path, at most once per enrolment
 noted in the enrolment's history; against a real SMTP server on loopback."""
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from pytest_django.fixtures import Settings
 
 from accounts.selectors import Actor, actor_for_user
 from core.errors import Conflict, Forbidden, NotFound
@@ -17,18 +16,10 @@ from notifications.models import ReminderLog, Status
 from notifications.services import enrolment_chase
 from tests.conftest import World
 from tests.factories import EmailOptOutFactory, MandatoryKindFactory
-from tests.support.notifications import due_enrolment, smtp_mailers
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.notifications import due_enrolment
+from tests.support.smtp import Mailbox
 from tests.support.training import publish_module
 from training.models import EnrolmentChange
-
-
-@pytest.fixture
-def mailbox(settings: Settings) -> Iterator[Mailbox]:
-    with smtp_server() as (box, port):
-        settings.MAILERS = smtp_mailers(port)
-        settings.SITE_URL = "https://hearth.example.org"
-        yield box
 
 
 def test_a_chase_sends_one_overdue_reminder_now_and_pressing_again_sends_nothing(

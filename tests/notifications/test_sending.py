@@ -3,7 +3,7 @@
 
 import datetime
 import smtplib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,8 @@ from notifications.sending import TemporarySendFailure, send_pending
 from tests.conftest import World
 from tests.factories import AssessmentFactory, MembershipFactory
 from tests.support.notifications import due_enrolment, smtp_mailers
-from tests.support.smtp import Mailbox, smtp_server
+from tests.support.smtp import Mailbox
 from tests.support.training import publish_module
-
-
-@pytest.fixture
-def mailbox(settings: Settings) -> Iterator[Mailbox]:
-    with smtp_server() as (box, port):
-        settings.MAILERS = smtp_mailers(port)
-        settings.SITE_URL = "https://hearth.example.org"
-        yield box
 
 
 def test_each_reminder_is_sent_once_with_unsubscribe_headers_and_both_parts(
