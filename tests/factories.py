@@ -17,7 +17,15 @@ from competencies.models import (
     Outcome,
     Requirement,
 )
-from compliance.models import ComplianceSettings, Exemption, TrainingRequirement
+from compliance.models import (
+    ComplianceSettings,
+    DefinitionSet,
+    Exemption,
+    RecordKind,
+    RequirementDefinition,
+    TrainingRecord,
+    TrainingRequirement,
+)
 from core.jobs import job_key
 from core.models import Job
 from notifications.models import EmailOptOut, MandatoryKind
@@ -258,3 +266,29 @@ class ComplianceSettingsFactory(DjangoModelFactory[ComplianceSettings]):
         model = ComplianceSettings
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class RequirementDefinitionFactory(DjangoModelFactory[RequirementDefinition]):
+    class Meta:
+        model = RequirementDefinition
+
+    code = factory.Sequence(lambda n: f"cstf-subject-{n}")
+    set = DefinitionSet.CSTF
+    title = factory.Sequence(lambda n: f"Subject {n}")
+    renewal_months = 36
+
+
+class TrainingRecordFactory(DjangoModelFactory[TrainingRecord]):
+    """A face-to-face session done on the organisation's behalf, counted for its
+    requirement."""
+
+    class Meta:
+        model = TrainingRecord
+
+    requirement = factory.SubFactory(TrainingRequirementFactory)
+    organisation = factory.LazyAttribute(lambda record: record.requirement.organisation)
+    person = factory.SubFactory(UserFactory)
+    kind = RecordKind.FACE_TO_FACE
+    title = "Fire safety awareness session"
+    provider = "County Fire and Rescue Service"
+    completed_on = factory.LazyFunction(timezone.localdate)

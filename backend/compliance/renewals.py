@@ -31,6 +31,7 @@ def _renewals(
             row
             for row in standings
             if row.standing.state in RENEWAL_OPEN
+            and row.requirement.module is not None
             and row.requirement.module.current_version_id is not None
         ),
         key=lambda row: (row.standing.due_on or day, row.requirement.pk),
@@ -40,7 +41,11 @@ def _renewals(
     enrolments = (
         Enrolment.objects.filter(
             organisation_id=organisation_id,
-            module_id__in={row.requirement.module_id for row in open_now},
+            module_id__in={
+                row.requirement.module_id
+                for row in open_now
+                if row.requirement.module_id is not None
+            },
             learner_id__in={row.person_id for row in open_now},
         )
         .values("learner_id", "module_id")
@@ -55,7 +60,10 @@ def _renewals(
     }
     renewals: dict[tuple[int, int], Renewal] = {}
     for row in open_now:
-        key = (row.person_id, row.requirement.module_id)
+        module = row.requirement.module
+        if module is None:
+            continue
+        key = (row.person_id, module.pk)
         opens_on, due_on = row.standing.opens_on, row.standing.due_on
         latest, active = enrolled.get(key, (None, 0))
         if opens_on is None or due_on is None or opens_on > day:
@@ -64,7 +72,7 @@ def _renewals(
             continue
         renewals[key] = Renewal(
             learner_id=row.person_id,
-            module=row.requirement.module,
+            module=module,
             organisation_id=organisation_id,
             team_id=row.team_id,
             due_date=due_on,

@@ -1,9 +1,10 @@
 """Reads of required training. Scope follows the record (ADR 0012): a person's standing in
-an organisation's requirement counts only completions made under that organisation.
+an organisation's requirement counts only completions, training records and assessments
+made under that organisation.
 
-No asker's scope yet: the one caller is the renewal job, which acts for every
-organisation. Pages and the API, when they come, reach these rows through the scope rules
-of accounts.selectors."""
+These read for one organisation, whoever asks: the renewal job acts for every
+organisation, and pages and the API reach them only through the asker's scope
+(compliance.figures)."""
 
 import datetime
 from collections.abc import Collection
@@ -14,8 +15,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership
-from compliance.models import DEFAULT_GRACE_DAYS, ComplianceSettings, Exemption, TrainingRequirement
-from compliance.states import Standing, standing
+from competencies.current_states import current_states
+from competencies.models import Requirement as CompetencyRequirement
+from competencies.states import expiring_window
+from compliance.models import (
+    DEFAULT_GRACE_DAYS,
+    ComplianceSettings,
+    Exemption,
+    TrainingRecord,
+    TrainingRequirement,
+)
+from compliance.states import Standing, competency_standing, standing
 from training.models import Enrolment, EnrolmentStatus
 
 
@@ -28,6 +38,42 @@ class PersonStanding:
     team_id: int | None
     requirement: TrainingRequirement
     standing: Standing
+
+    @property
+    def key(self) -> str:
+        return f"training-{self.requirement.pk}"
+
+    @property
+    def title(self) -> str:
+        return self.requirement.name
+
+    @property
+    def kind(self) -> str:
+        return "module" if self.requirement.module_id else "external"
+
+
+@dataclass(frozen=True)
+class CompetencyStanding:
+    """A person's standing in a competency their team (or role in it) requires at a
+    level: competencies.Requirement, the matrix's own rows, read here, never copied."""
+
+    person_id: int
+    team_id: int | None
+    competency_requirement: CompetencyRequirement
+    standing: Standing
+    kind = "competency"
+
+    @property
+    def key(self) -> str:
+        return f"competency-{self.competency_requirement.pk}"
+
+    @property
+    def title(self) -> str:
+        competency = self.competency_requirement.competency
+        return f"{competency.code} {competency.title} (level {self.competency_requirement.level})"
+
+
+type AnyStanding = PersonStanding | CompetencyStanding
 
 
 def _applies(requirement: TrainingRequirement, team_id: int | None, role: str) -> bool:
@@ -43,6 +89,13 @@ def _last_completed(completions: QuerySet[Enrolment]) -> dict[tuple[int, int], d
         (row["learner_id"], row["module_id"]): timezone.localdate(row["last"])
         for row in latest.order_by()
     }
+
+
+def _last_recorded(records: QuerySet[TrainingRecord]) -> dict[tuple[int, int], datetime.date]:
+    """(person, requirement) -> the latest day training recorded elsewhere was completed
+    (one query)."""
+    latest = records.values("person_id", "requirement_id").annotate(last=Max("completed_on"))
+    return {(row["person_id"], row["requirement_id"]): row["last"] for row in latest.order_by()}
 
 
 def _exempt_until(exemptions: QuerySet[Exemption]) -> dict[tuple[int, int], datetime.date]:
@@ -76,51 +129,79 @@ def _applying(
     return applying
 
 
-def requirement_standings(
-    *,
-    organisation_id: int,
-    on: datetime.date | None = None,
-    person_ids: Collection[int] | None = None,
-) -> list[PersonStanding]:
-    """Every (active person, requirement) of the organisation that applies to them, with
-    their standing on a day (today by default), ordered by person then requirement. At
-    most five queries, however many people."""
-    day = on or timezone.localdate()
-    requirements = list(
-        TrainingRequirement.objects.filter(organisation_id=organisation_id)
-        .select_related("module")
-        .order_by("pk")
-    )
-    if not requirements:
-        return []
+def _grace_days(organisation_id: int) -> int:
     grace_days = (
         ComplianceSettings.objects.filter(organisation_id=organisation_id)
         .values_list("grace_days", flat=True)
         .first()
     )
+    return DEFAULT_GRACE_DAYS if grace_days is None else grace_days
+
+
+def _memberships(organisation_id: int, person_ids: Collection[int] | None) -> QuerySet[Membership]:
     memberships = Membership.objects.filter(organisation_id=organisation_id, user__is_active=True)
+    if person_ids is not None:
+        memberships = memberships.filter(user_id__in=person_ids)
+    return memberships
+
+
+def _latest(*days: datetime.date | None) -> datetime.date | None:
+    known = [day for day in days if day is not None]
+    return max(known) if known else None
+
+
+def requirement_standings(
+    *,
+    organisation_id: int,
+    on: datetime.date | None = None,
+    person_ids: Collection[int] | None = None,
+    grace_days: int | None = None,
+) -> list[PersonStanding]:
+    """Every (active person, training requirement) of the organisation that applies to
+    them, with their standing on a day (today by default), ordered by person then
+    requirement. A completion is the latest of the module's completed enrolments and the
+    training recorded against the requirement. At most six queries, however many people."""
+    day = on or timezone.localdate()
+    requirements = list(
+        TrainingRequirement.objects.filter(organisation_id=organisation_id)
+        .select_related("module__current_version")
+        .order_by("pk")
+    )
+    if not requirements:
+        return []
+    grace = _grace_days(organisation_id) if grace_days is None else grace_days
+    memberships = _memberships(organisation_id, person_ids)
     completions = Enrolment.objects.filter(
         organisation_id=organisation_id,
         status=EnrolmentStatus.COMPLETED,
-        module_id__in={requirement.module_id for requirement in requirements},
+        module_id__in={
+            requirement.module_id
+            for requirement in requirements
+            if requirement.module_id is not None
+        },
     )
+    records = TrainingRecord.objects.filter(organisation_id=organisation_id)
     exemptions = Exemption.objects.filter(
         requirement__organisation_id=organisation_id, ends_on__gte=day
     )
     if person_ids is not None:
-        memberships = memberships.filter(user_id__in=person_ids)
         completions = completions.filter(learner_id__in=person_ids)
+        records = records.filter(person_id__in=person_ids)
         exemptions = exemptions.filter(person_id__in=person_ids)
-    last_completed, exempt_until = _last_completed(completions), _exempt_until(exemptions)
-    grace = DEFAULT_GRACE_DAYS if grace_days is None else grace_days
+    last_completed, last_recorded = _last_completed(completions), _last_recorded(records)
+    exempt_until = _exempt_until(exemptions)
     by_pk = {requirement.pk: requirement for requirement in requirements}
     standings = []
     applying = _applying(memberships, requirements)
     for (person_id, requirement_id), (team_id, starts_on) in sorted(applying.items()):
         requirement = by_pk[requirement_id]
+        completed_on = _latest(
+            last_completed.get((person_id, requirement.module_id or 0)),
+            last_recorded.get((person_id, requirement_id)),
+        )
         found = standing(
             on=day,
-            completed_on=last_completed.get((person_id, requirement.module_id)),
+            completed_on=completed_on,
             renewal_months=requirement.renewal_months,
             window_days=requirement.window_days,
             starts_on=starts_on,
@@ -128,4 +209,88 @@ def requirement_standings(
             exempt_until=exempt_until.get((person_id, requirement_id)),
         )
         standings.append(PersonStanding(person_id, team_id, requirement, found))
+    return standings
+
+
+def competency_standings(
+    *,
+    organisation_id: int,
+    on: datetime.date | None = None,
+    person_ids: Collection[int] | None = None,
+    grace_days: int | None = None,
+) -> list[CompetencyStanding]:
+    """Every (active member, competency requirement of their team that applies to their
+    role) of the organisation, with their standing on a day: held at the level asked, by
+    the organisation's own assessments (competencies.current_states), or not. Three
+    queries, however many people."""
+    day = on or timezone.localdate()
+    requirements = list(
+        CompetencyRequirement.objects.filter(team__organisation_id=organisation_id)
+        .select_related("competency")
+        .order_by("pk")
+    )
+    if not requirements:
+        return []
+    grace = _grace_days(organisation_id) if grace_days is None else grace_days
+    by_team: dict[int, list[CompetencyRequirement]] = {}
+    for requirement in requirements:
+        by_team.setdefault(requirement.team_id, []).append(requirement)
+    rows = (
+        _memberships(organisation_id, person_ids)
+        .filter(team_id__in=by_team)
+        .annotate(joined=Coalesce("accepted_at", "created_at"))
+        .values_list("user_id", "team_id", "role", "joined")
+        .order_by("pk")
+    )
+    applying: dict[tuple[int, int], tuple[int, datetime.date]] = {}
+    for person_id, team_id, role, joined in rows:
+        for requirement in by_team[team_id]:
+            if not requirement.role or requirement.role == role:
+                key = (person_id, requirement.pk)
+                earliest = applying.get(key, (team_id, timezone.localdate(joined)))[1]
+                applying[key] = (team_id, min(earliest, timezone.localdate(joined)))
+    cells = current_states(
+        learner_ids={person_id for person_id, _ in applying},
+        organisation_id=organisation_id,
+        competency_ids={requirement.competency_id for requirement in requirements},
+        on=day,
+    )
+    window = expiring_window().days
+    by_pk = {requirement.pk: requirement for requirement in requirements}
+    standings = []
+    for (person_id, requirement_id), (team_id, starts_on) in sorted(applying.items()):
+        requirement = by_pk[requirement_id]
+        cell = cells.get((person_id, requirement.competency_id))
+        held = cell is not None and (cell.level or 0) >= requirement.level
+        found = competency_standing(
+            on=day,
+            held_state=cell.state.value if cell is not None and held else None,
+            valid_until=cell.valid_until if cell is not None else None,
+            window_days=window,
+            starts_on=starts_on,
+            grace_days=grace,
+        )
+        standings.append(CompetencyStanding(person_id, team_id, requirement, found))
+    return standings
+
+
+def compliance_standings(
+    *,
+    organisation_id: int,
+    on: datetime.date | None = None,
+    person_ids: Collection[int] | None = None,
+) -> list[AnyStanding]:
+    """Every requirement of the organisation, training and competency, that applies to
+    each of its active people, with their standing on a day, ordered by person then
+    requirement (training first). A fixed number of queries, however many people."""
+    grace = _grace_days(organisation_id)
+    standings: list[AnyStanding] = [
+        *requirement_standings(
+            organisation_id=organisation_id, on=on, person_ids=person_ids, grace_days=grace
+        ),
+        *competency_standings(
+            organisation_id=organisation_id, on=on, person_ids=person_ids, grace_days=grace
+        ),
+    ]
+    standings.sort(key=lambda row: row.person_id)
     return standings

@@ -84,3 +84,41 @@ def standing(
     if exempt_until is not None and exempt_until >= on:
         return Standing(State.EXEMPT, valid_until, opens_on, due_on, exempt_until)
     return Standing(state, valid_until, opens_on, due_on)
+
+
+# A held competency's state -> the requirement's state (competencies.states: the matrix's
+# own rule; expiring soon is due soon, its window the matrix's).
+HELD = {
+    "competent": State.COMPLIANT,
+    "expiring_soon": State.DUE_SOON,
+    "expired": State.EXPIRED,
+}
+
+
+def competency_standing(
+    *,
+    on: datetime.date,
+    held_state: str | None,
+    valid_until: datetime.date | None,
+    window_days: int,
+    starts_on: datetime.date,
+    grace_days: int,
+) -> Standing:
+    """The standing in a competency requirement: what the person's current assessment
+    gives (`held_state`, None when they do not hold it at the level asked), else not
+    started through the grace period, then overdue."""
+    grace_ends = starts_on + datetime.timedelta(days=grace_days)
+    if held_state not in HELD:
+        return Standing(
+            State.OVERDUE if on > grace_ends else State.NOT_STARTED, None, starts_on, grace_ends
+        )
+    if valid_until is None:
+        return Standing(State.COMPLIANT, None, None, None)
+    opens_on = valid_until - datetime.timedelta(days=window_days)
+    return Standing(HELD[held_state], valid_until, opens_on, max(valid_until, grace_ends))
+
+
+# Counted as met: still valid on the day (an exemption is neither met nor missed).
+MET = frozenset({State.COMPLIANT, State.DUE_SOON})
+# Counted as missed: never done in time, or lapsed.
+MISSED = frozenset({State.OVERDUE, State.EXPIRED})
