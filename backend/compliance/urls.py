@@ -1,0 +1,5 @@
+"""Page URLs of required training: compliance at a glance (organisation, team)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
