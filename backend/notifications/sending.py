@@ -20,17 +20,17 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, MembershipStatus, Role
 from competencies.models import Assessment
 from core.email import email_message, mail_domain
+from notifications.digests import digest_contexts, long_date
 from notifications.models import Kind, ReminderLog, Status
 from notifications.tokens import unsubscribe_token
-from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentStatus
+from training.models import Enrolment
 
 BATCH_SIZE = 500
 STUCK_AFTER = datetime.timedelta(hours=1)
@@ -78,10 +78,6 @@ def _claim(batch_size: int, only: Iterable[int] | None = None) -> list[int]:
     return ids
 
 
-def _long_date(day: datetime.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
 def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
     """Everything each email needs, as plain values, in a fixed number of queries."""
     site = _site()
@@ -90,7 +86,7 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
     # is gone gets no context (and fails).
     subjects: dict[str, dict[int, dict[str, Any]]] = {
         "enrolment": {
-            pk: {"title": title, "due_date": _long_date(due_date), "learner": learner}
+            pk: {"title": title, "due_date": long_date(due_date), "learner": learner}
             for pk, title, due_date, learner in Enrolment.objects.filter(
                 pk__in=[log.object_id for log in logs if log.object_type == "enrolment"]
             ).values_list("pk", "version__title", "due_date", "learner__full_name")
@@ -99,7 +95,7 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
             pk: {
                 "code": code,
                 "title": title,
-                "valid_until": _long_date(valid_until),
+                "valid_until": long_date(valid_until),
                 "link": competencies_link,
             }
             for pk, code, title, valid_until in Assessment.objects.filter(
@@ -107,7 +103,7 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
             ).values_list("pk", "competency__code", "competency__title", "valid_until")
         },
     }
-    digests = _digest_contexts([log.person_id for log in logs if log.kind == Kind.DIGEST])
+    digests = digest_contexts([log.person_id for log in logs if log.kind == Kind.DIGEST])
     contexts: dict[int, dict[str, Any]] = {}
     for log in logs:
         context: dict[str, Any] = {
@@ -130,60 +126,6 @@ def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
             context.update(log.context)
         contexts[log.pk] = context
     return contexts
-
-
-def _digest_contexts(manager_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each manager's teams: overdue, expiring within 30 days, completed in 7 days."""
-    if not manager_ids:
-        return {}
-    today = timezone.localdate()
-    teams_of: dict[int, set[int]] = defaultdict(set)
-    for user_id, team_id in Membership.objects.filter(
-        user_id__in=manager_ids, role=Role.MANAGER
-    ).values_list("user_id", "team_id"):
-        teams_of[user_id].add(team_id)
-    all_teams = set().union(*teams_of.values()) if teams_of else set()
-    overdue: dict[int, list[str]] = defaultdict(list)
-    completed: dict[int, list[str]] = defaultdict(list)
-    for team_id, name, title, status in (
-        Enrolment.objects.filter(team_id__in=all_teams)
-        .filter(
-            Q(status__in=ACTIVE_STATUSES, due_date__lt=today)
-            | Q(
-                status=EnrolmentStatus.COMPLETED,
-                completed_at__gte=timezone.now() - datetime.timedelta(days=7),
-            )
-        )
-        .values_list("team_id", "learner__full_name", "version__title", "status")
-    ):
-        target = completed if status == EnrolmentStatus.COMPLETED else overdue
-        target[team_id].append(f"{name}: {title}")
-    expiring: dict[int, list[str]] = defaultdict(list)
-    for team_id, name, code, until in (
-        Assessment.objects.filter(
-            outcome="competent",
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=30),
-            learner__memberships__team_id__in=all_teams,
-            learner__memberships__role=Role.LEARNER,
-            learner__memberships__status=MembershipStatus.ACTIVE,
-            # Only the team's organisation's assessments (ADR 0012).
-            learner__memberships__organisation_id=F("organisation_id"),
-        )
-        .filter(superseded_by__isnull=True)
-        .values_list(
-            "learner__memberships__team_id", "learner__full_name", "competency__code", "valid_until"
-        )
-    ):
-        expiring[team_id].append(f"{name}: {code} until {until}")
-    return {
-        manager: {
-            "overdue": sorted(x for t in teams for x in overdue[t]),
-            "expiring": sorted(x for t in teams for x in expiring[t]),
-            "completed": sorted(x for t in teams for x in completed[t]),
-        }
-        for manager, teams in teams_of.items()
-    }
 
 
 class _Composer:

@@ -17,11 +17,18 @@ from pytest_django.fixtures import Settings
 
 from accounts.models import Role, User
 from competencies.models import Assessment, Competency
+from core.dates import last_valid_day
 from notifications.models import Kind, ReminderLog
 from notifications.sending import send_pending
 from notifications.tokens import read_unsubscribe_token
 from tests.conftest import World
-from tests.factories import AssessmentFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    TrainingRecordFactory,
+    TrainingRequirementFactory,
+    UserFactory,
+)
 from tests.support.competencies import make_framework
 from tests.support.notifications import due_enrolment, smtp_mailers
 from tests.support.smtp import Mailbox, smtp_server
@@ -214,8 +221,22 @@ def test_every_kind_for_several_people_matches_a_render_from_scratch(
             valid_until=_long(assessment.valid_until),
             link=f"{SITE}/competencies/",
         )
-    # The weekly digest: a manager whose team has overdue work, one completion and
-    # expiring competencies; and a manager of a team with nothing to report.
+    # The weekly digest: a manager whose team has overdue work, one completion, expiring
+    # competencies and required training expired and due; and a manager of a team with
+    # nothing to report.
+    fire = TrainingRequirementFactory.create(
+        organisation=world.org_x, team=world.x_team_a, module=None, title="Fire safety & <you>"
+    )
+    today = timezone.localdate()
+    for person, days_ago in ((amira, 400), (siobhan, 350)):
+        TrainingRecordFactory.create(
+            requirement=fire, person=person, completed_on=today - datetime.timedelta(days=days_ago)
+        )
+    # Due on its last valid day, or when a new starter's 30 days' grace ends if later.
+    renewal_due = max(
+        last_valid_day(today - datetime.timedelta(days=350), 12),
+        today + datetime.timedelta(days=30),
+    )
     done = due_enrolment(world.x_learner_a, damp, days=-1, status=EnrolmentStatus.COMPLETED)
     for manager_of, lists in (
         (
@@ -237,9 +258,19 @@ def test_every_kind_for_several_people_matches_a_render_from_scratch(
                     ]
                 ),
                 "completed": [f"{world.x_learner_a.full_name}: {done.version.title}"],
+                "requirements": sorted(
+                    [
+                        f"{amira.full_name}: Fire safety & <you> (expired)",
+                        f"{siobhan.full_name}: Fire safety & <you> "
+                        f"(due {renewal_due.day} {renewal_due:%B %Y})",
+                    ]
+                ),
             },
         ),
-        (world.y_manager, {"overdue": [], "expiring": [], "completed": []}),
+        (
+            world.y_manager,
+            {"overdue": [], "expiring": [], "completed": [], "requirements": []},
+        ),
     ):
         pk = _reminder(manager_of, Kind.DIGEST, "person", manager_of.pk)
         expect(pk, "Your team this week", Kind.DIGEST, manager_of, link=f"{SITE}/", **lists)
