@@ -47,8 +47,12 @@ class Bar:
 
 @dataclass(frozen=True)
 class Tick:
+    """A month's label under the axis; `minor` ones are left out on narrow screens, where
+    the labels are drawn larger (static/css/hearth.css)."""
+
     x: float
     label: str
+    minor: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,8 @@ def month_chart(rows: list[Row], start: datetime.date, end: datetime.date) -> Ch
                 )
             )
         if index % every == 0:
-            ticks.append(Tick(x=round(left + bar_width, 2), label=str(row["month"])))
+            minor = len(ticks) % 2 == 1
+            ticks.append(Tick(x=round(left + bar_width, 2), label=str(row["month"]), minor=minor))
     return Chart(
         width=CHART_WIDTH,
         height=CHART_HEIGHT,

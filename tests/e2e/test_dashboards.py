@@ -3,6 +3,8 @@ viewer open their dashboards from the main navigation; every page passes axe-cor
 2.2 AA rules at 1280px and 320px without sideways scroll, and the charts are drawn with
 no inline style or script (the CSP would block them and the console would say so)."""
 
+import itertools
+
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -81,3 +83,33 @@ def test_a_partnership_viewer_reads_the_indicator_report(
     expect(page.get_by_role("link", name="Download the indicator report as PDF")).to_be_visible()
     assert_accessible(page, "partnership dashboard with its PDF")
     assert errors == []
+
+
+# Each shown label of the month chart: its rendered font size and horizontal extent.
+_CHART_LABELS = """() => [...document.querySelectorAll('.chart__label')]
+  .filter((label) => getComputedStyle(label).display !== 'none')
+  .map((label) => {
+    const box = label.getBoundingClientRect();
+    const scale = label.ownerSVGElement.getScreenCTM().a;
+    return [label.textContent, parseFloat(getComputedStyle(label).fontSize) * scale,
+            box.left, box.right, box.top];
+  })"""
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_chart_labels_read_at_14px_or_more_and_never_overlap(
+    page: Page, live_server: LiveServer, demo: None, width: int
+) -> None:
+    """Issue 15 (the page review): chart labels readable at 320 px."""
+    sign_in(page, live_server.url, ADMIN)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto(f"{live_server.url}/dashboard/")
+
+    labels = page.evaluate(_CHART_LABELS)
+    months = sorted((left, right) for text, _, left, right, _ in labels if "-" in text)
+    assert len(months) >= 3
+    assert min(size for _, size, *_ in labels) >= 13.5
+    assert all(
+        left_end < right_start for (_, left_end), (right_start, _) in itertools.pairwise(months)
+    )
