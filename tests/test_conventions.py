@@ -54,6 +54,7 @@ READ_MODULES = frozenset(
         "competencies/matrix.py",
         "competencies/states.py",
         "compliance/states.py",
+        "notifications/digests.py",
         "reporting/competency_figures.py",
         "reporting/completions.py",
         "reporting/dimensions.py",
