@@ -1,5 +1,5 @@
 """Server-rendered pages for signing in, invitations and an org admin's background work.
-(The signed-in home page reads training and competencies too: competencies.views_home.)"""
+(The signed-in home page reads training, competencies and compliance: compliance.views_home.)"""
 
 from typing import Any
 from urllib.parse import urlencode

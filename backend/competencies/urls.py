@@ -1,12 +1,10 @@
-"""Page URLs for competencies: the signed-in home page, the matrix, learner and assessor
-pages."""
+"""Page URLs for competencies: the matrix, learner and assessor pages."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from competencies import views, views_home
+from competencies import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views_home.home, name="home"),
     path("team/competency/", views.team_matrix_index, name="team-matrix-index"),
     path("teams/<int:team_id>/competency/", views.team_matrix, name="team-matrix"),
     path("teams/<int:team_id>/competency.csv", views.team_matrix_csv, name="team-matrix-csv"),

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.selectors import Actor
 from competencies.current_states import current_states
 from competencies.models import Requirement as CompetencyRequirement
 from competencies.states import expiring_window
@@ -25,7 +26,7 @@ from compliance.models import (
     TrainingRecord,
     TrainingRequirement,
 )
-from compliance.states import Standing, competency_standing, standing
+from compliance.states import Standing, State, competency_standing, standing
 from training.models import Enrolment, EnrolmentStatus
 
 
@@ -42,6 +43,14 @@ class PersonStanding:
     @property
     def key(self) -> str:
         return f"training-{self.requirement.pk}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.requirement.organisation_id
+
+    @property
+    def organisation_name(self) -> str:
+        return self.requirement.organisation.name
 
     @property
     def title(self) -> str:
@@ -66,6 +75,14 @@ class CompetencyStanding:
     @property
     def key(self) -> str:
         return f"competency-{self.competency_requirement.pk}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.competency_requirement.team.organisation_id
+
+    @property
+    def organisation_name(self) -> str:
+        return self.competency_requirement.team.organisation.name
 
     @property
     def title(self) -> str:
@@ -164,7 +181,7 @@ def requirement_standings(
     day = on or timezone.localdate()
     requirements = list(
         TrainingRequirement.objects.filter(organisation_id=organisation_id)
-        .select_related("module__current_version")
+        .select_related("module__current_version", "organisation")
         .order_by("pk")
     )
     if not requirements:
@@ -226,7 +243,7 @@ def competency_standings(
     day = on or timezone.localdate()
     requirements = list(
         CompetencyRequirement.objects.filter(team__organisation_id=organisation_id)
-        .select_related("competency")
+        .select_related("competency", "team__organisation")
         .order_by("pk")
     )
     if not requirements:
@@ -294,3 +311,35 @@ def compliance_standings(
     ]
     standings.sort(key=lambda row: row.person_id)
     return standings
+
+
+# A person's own requirements, those needing action first.
+_OWN_ORDER = [
+    State.OVERDUE,
+    State.EXPIRED,
+    State.NOT_STARTED,
+    State.DUE_SOON,
+    State.COMPLIANT,
+    State.EXEMPT,
+]
+
+
+def requirements_of(actor: Actor) -> list[AnyStanding]:
+    """The signed-in person's own standing in every requirement of each organisation
+    they belong to (each counting that organisation's records only), missed first, then
+    soonest due. A fixed number of queries per organisation."""
+    if actor.user_id is None:
+        return []
+    rows = [
+        row
+        for organisation_id in sorted(actor.organisation_ids)
+        for row in compliance_standings(organisation_id=organisation_id, person_ids=[actor.user_id])
+    ]
+    rows.sort(
+        key=lambda row: (
+            _OWN_ORDER.index(row.standing.state),
+            row.standing.due_on or datetime.date.max,
+            row.title,
+        )
+    )
+    return rows

@@ -30,6 +30,21 @@ class State(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     EXEMPT = "exempt", "Exempt"
 
+    @property
+    def tone(self) -> str:
+        """How pages colour the state's tag (tag--good, --warn, --bad, --muted)."""
+        return TONES[self.value]
+
+
+TONES = {
+    "compliant": "good",
+    "due_soon": "warn",
+    "expired": "bad",
+    "not_started": "muted",
+    "overdue": "bad",
+    "exempt": "muted",
+}
+
 
 # The states in which the person should be (or have been) enrolled: renewal is open.
 RENEWAL_OPEN = frozenset({State.DUE_SOON, State.EXPIRED, State.NOT_STARTED, State.OVERDUE})

@@ -1,5 +1,9 @@
-"""Page URLs of required training: compliance at a glance (organisation, team)."""
+"""Page URLs of required training: the signed-in home page (the person's own standing)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from compliance import views_home
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views_home.home, name="home"),
+]

@@ -14,7 +14,14 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.records import certificate_get_or_create
 from tests.conftest import World
-from tests.factories import AssessmentFactory, CompetencyFactory, EnrolmentFactory
+from tests.factories import (
+    AssessmentFactory,
+    CompetencyFactory,
+    EnrolmentFactory,
+    RequirementFactory,
+    TrainingRecordFactory,
+    TrainingRequirementFactory,
+)
 from tests.support.training import publish_module, right_answers
 from training import services
 from training.models import Enrolment, EnrolmentStatus, Module
@@ -176,18 +183,22 @@ def test_staff_keep_their_roles_on_the_home_page_and_see_their_own_learning(
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_home_makes_the_same_number_of_queries_for_1_and_20_enrolments(
+def test_home_makes_the_same_number_of_queries_for_1_and_20_enrolments_and_requirements(
     world: World, count: int, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     learner = world.x_learner_a
     for number in range(count):
+        module = publish_module(slug=f"m{number}", title=f"Module {number}")
         enrol(
             learner,
-            publish_module(slug=f"m{number}", title=f"Module {number}"),
+            module,
             world,
             due=TODAY + datetime.timedelta(days=number - 2),
             status=EnrolmentStatus.IN_PROGRESS if number % 2 else EnrolmentStatus.NOT_STARTED,
         )
+        requirement = TrainingRequirementFactory.create(organisation=world.org_x, module=module)
+        TrainingRecordFactory.create(requirement=requirement, person=learner)
+        RequirementFactory.create(team=world.x_team_a, competency=CompetencyFactory.create())
     AssessmentFactory.create(
         learner=learner, organisation=world.org_x, valid_until=TODAY + datetime.timedelta(days=9)
     )
@@ -196,13 +207,18 @@ def test_home_makes_the_same_number_of_queries_for_1_and_20_enrolments(
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get("/")
 
-    assert response.content.decode().count('class="card learning-item"') == count + 1
+    # A card per enrolment, per requirement (of a module and of a competency), and the
+    # competency that renews next.
+    assert response.content.decode().count('class="card learning-item"') == 3 * count + 1
 
 
 # Session, user, the actor's memberships, the enrolments (progress and resume point
-# annotated), the learner's organisations, and per organisation (here one) their roles,
-# required levels, current states and competencies; then memberships and pending ones.
-HOME_QUERIES = 11
+# annotated), the learner's memberships, and per organisation (here one) the grace days,
+# training requirements, memberships, completions, records and exemptions, competency
+# requirements, memberships and current states (required training); then their roles,
+# required levels, current states and competencies (what renews next); then pending
+# memberships.
+HOME_QUERIES = 20
 
 
 def test_catalogue_marks_completed_with_certificate_and_in_progress(world: World) -> None:

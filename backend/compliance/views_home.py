@@ -1,8 +1,8 @@
 """The signed-in home page, which answers "what now?": the person's own overdue, due and
-in-progress learning (each linking to where they left off), the competencies they renew
-next, their invitations and roles.
+in-progress learning (each linking to where they left off), their required training and
+where they stand in it, the competencies they renew next, their invitations and roles.
 
-It lives here because it reads both training and competencies (apps depend only
+It lives here because it reads training, competencies and compliance (apps depend only
 downwards); it reads through their selectors and accounts.people with the request's
 actor, and writes nothing.
 """
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from accounts import people
 from accounts.selectors import actor_from_request
 from competencies import selectors
+from compliance.selectors import requirements_of
+from compliance.states import MET, RENEWAL_OPEN
 from training import selectors as training_selectors
 from training.models import Enrolment, EnrolmentStatus
 
@@ -52,17 +54,25 @@ def _items(enrolments: list[Enrolment]) -> list[HomeItem]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Overdue first, then due (soonest first), then in progress without a due date, then
-    what renews next; staff see their roles as before. A fixed number of queries."""
+    required training, then what renews next; staff see their roles as before. A fixed
+    number of queries (per organisation the person belongs to)."""
     actor = actor_from_request(request)
     learning = training_selectors.my_learning(actor)
     overdue = [e for e in learning.to_do if e.is_overdue]  # type: ignore[attr-defined]
     due = [e for e in learning.to_do if not e.is_overdue]  # type: ignore[attr-defined]
+    memberships = people.memberships_of(actor)
+    required = requirements_of(actor)
     return render(
         request,
-        "competencies/home.html",
+        "compliance/home.html",
         {
             "actor": actor,
-            "memberships": people.memberships_of(actor),
+            "memberships": memberships,
+            "required": required,
+            "required_to_do": [row for row in required if row.standing.state in RENEWAL_OPEN],
+            "required_held": [row for row in required if row.standing.state not in RENEWAL_OPEN],
+            "required_met": sum(row.standing.state in MET for row in required),
+            "several_organisations": len({row.organisation_id for row in required}) > 1,
             "pending": people.memberships_pending_of(actor),
             "overdue": _items(overdue),
             "due": _items(due),
