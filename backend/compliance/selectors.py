@@ -324,6 +324,15 @@ _OWN_ORDER = [
 ]
 
 
+def standing_order(row: AnyStanding) -> tuple[int, datetime.date, str]:
+    """Those needing action first, then soonest due, then by name."""
+    return (
+        _OWN_ORDER.index(row.standing.state),
+        row.standing.due_on or datetime.date.max,
+        row.title,
+    )
+
+
 def requirements_of(actor: Actor) -> list[AnyStanding]:
     """The signed-in person's own standing in every requirement of each organisation
     they belong to (each counting that organisation's records only), missed first, then
@@ -335,11 +344,5 @@ def requirements_of(actor: Actor) -> list[AnyStanding]:
         for organisation_id in sorted(actor.organisation_ids)
         for row in compliance_standings(organisation_id=organisation_id, person_ids=[actor.user_id])
     ]
-    rows.sort(
-        key=lambda row: (
-            _OWN_ORDER.index(row.standing.state),
-            row.standing.due_on or datetime.date.max,
-            row.title,
-        )
-    )
+    rows.sort(key=standing_order)
     return rows
