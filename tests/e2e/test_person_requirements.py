@@ -88,7 +88,7 @@ def test_a_manager_records_training_done_elsewhere_and_marks_an_exemption(
         f"Exempt from Manual handling of loads until {ends.day} {ends:%B %Y}."
     )
     expect(page.locator(f"#requirement-{manual.pk}")).to_contain_text(
-        "Reason: Desk-based role this year"
+        "Reason for the exemption: Desk-based role this year"
     )
 
     page.locator(f"#requirement-{manual.pk}").get_by_role(

@@ -213,7 +213,7 @@ def test_marking_exempt_needs_a_reason_and_an_end_within_three_years(
     assert _state(required, required.fire) == State.EXEMPT
     page = manager.get(done["Location"]).content.decode()
     assert f"Exempt from Fire safety until {ago(-30):%-d %B %Y}." in page
-    assert "Reason: On maternity leave" in page
+    assert "Reason for the exemption: On maternity leave" in page
 
 
 def test_nobody_outside_the_persons_teams_reaches_the_actions(required: Required) -> None:
