@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership
-from accounts.selectors import Actor
+from accounts.selectors import Actor, records_visible_filter
 from competencies.current_states import current_states
 from competencies.models import Requirement as CompetencyRequirement
 from competencies.states import expiring_window
@@ -346,3 +346,25 @@ def requirements_of(actor: Actor) -> list[AnyStanding]:
     ]
     rows.sort(key=standing_order)
     return rows
+
+
+def training_records_visible_to(actor: Actor) -> QuerySet[TrainingRecord]:
+    """Training done elsewhere, scoped as every personal record is (ADR 0012)."""
+    return (
+        TrainingRecord.objects.filter(records_visible_filter(actor, learner="person_id"))
+        .select_related("person", "verified_by")
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def exemptions_visible_to(actor: Actor) -> QuerySet[Exemption]:
+    """Exemptions, scoped by the organisation of the requirement they excuse from."""
+    return (
+        Exemption.objects.filter(
+            records_visible_filter(
+                actor, learner="person_id", organisation="requirement__organisation_id"
+            )
+        )
+        .select_related("requirement")
+        .order_by("-ends_on", "-pk")
+    )

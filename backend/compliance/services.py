@@ -4,8 +4,9 @@ exemption with a reason and an end date. A recognised Hearth certificate from an
 organisation is recorded through `training_record_add` too (certificates.recognition
 checks the certificate first).
 
-Who may: a manager of a team the person is a learner in, or an admin of the
-requirement's organisation; the requirement must apply to the person. Anyone else, and
+Who may: a manager of a team the person is a learner in, an admin of the requirement's
+organisation, or its read-write API key (the record then names no verifier); the
+requirement must apply to the person. Anyone else, and
 any requirement that does not apply, is not found (ADR 0012)."""
 
 import datetime
@@ -30,8 +31,8 @@ TITLE_MAX = 200
 
 
 def _require_writer(actor: Actor) -> None:
-    if not actor.can_write or actor.user_id is None:
-        raise Forbidden("Only a signed-in manager or admin can change required training.")
+    if not actor.can_write:
+        raise Forbidden("This API key is read-only.", code="read_only")
 
 
 def requirement_standing_for_manager(
