@@ -42,6 +42,11 @@ class ModuleField(forms.ModelChoiceField[Module]):
         return obj.current_version.title if obj.current_version else obj.slug
 
 
+class TeamField(forms.ModelChoiceField[Team]):
+    def label_from_instance(self, obj: Team) -> str:
+        return obj.name
+
+
 class RequirementForm(RefusableForm):
     """One requirement of the organisation, as its org admin edits it."""
 
@@ -73,7 +78,7 @@ class RequirementForm(RefusableForm):
         "People are enrolled again, and it shows as due soon, this many days before it expires.",
         "days",
     )
-    team = forms.ModelChoiceField(
+    team = TeamField(
         queryset=Team.objects.none(),
         label="Team",
         required=False,
@@ -100,7 +105,7 @@ class RequirementForm(RefusableForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(ModuleField, self.fields["module"]).queryset = modules
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        cast(TeamField, self.fields["team"]).queryset = teams
 
 
 class GraceDaysForm(RefusableForm):

@@ -225,9 +225,10 @@ def requirement_remove(*, actor: Actor, requirement: TrainingRequirement) -> Non
     """An org admin removes a requirement, with its exemptions; one with training recorded
     against it is kept, so that no person's record of training is lost."""
     _require_admin(actor, requirement.organisation_id)
-    locked = TrainingRequirement.objects.select_for_update().filter(pk=requirement.pk).first()
-    if locked is None:
-        raise NotFound("No such requirement.")
+    try:
+        locked = TrainingRequirement.objects.select_for_update().get(pk=requirement.pk)
+    except TrainingRequirement.DoesNotExist as error:
+        raise NotFound("No such requirement.") from error
     if locked.records.exists():
         raise Conflict(
             f"{locked.name} has training recorded against it, which would be lost; "
