@@ -115,6 +115,30 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
         new = self._act_with_reason(request, services.certificate_reissue)
         return Response(self._fresh(request, new.pk), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=RecogniseSerializer,
+        responses={
+            201: TrainingRecordSerializer,
+            409: OpenApiResponse(description="Already recognised for this requirement."),
+        },
+    )
+    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    def recognise(self, request: Request) -> Response:
+        """Recognise a Hearth certificate another organisation issued (a new starter's
+        passport) by its verification code: recorded as training done elsewhere against
+        one of the person's requirements, so they do not repeat it (ADR 0021). A code
+        that is unknown, revoked, replaced or not theirs is a 400 on `code`."""
+        payload = RecogniseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        record = certificate_recognise(
+            actor=actor_from_request(request),
+            person_id=data["person"],
+            requirement_id=data["requirement"],
+            code=data["code"],
+        )
+        return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
     def _act_with_reason(self, request: Request, act: Callable[..., Certificate]) -> Certificate:
         """Check the posted reason, then call the service `act` on this certificate."""
         payload = serializers.ReasonSerializer(data=request.data)
@@ -156,31 +180,3 @@ class VerifyView(APIView):
     def get(self, request: Request, code: str) -> Response:
         verification = selectors.verification_get(code=code)
         return Response(serializers.VerificationSerializer(verification).data)
-
-
-class RecogniseView(APIView):
-    """Recognise a Hearth certificate another organisation issued (a new starter's
-    passport) by its verification code: recorded as training done elsewhere against one
-    of the person's requirements, so they do not repeat it (ADR 0021)."""
-
-    @extend_schema(
-        request=RecogniseSerializer,
-        responses={
-            201: TrainingRecordSerializer,
-            400: OpenApiResponse(
-                description="The code is unknown, revoked, replaced or not theirs."
-            ),
-            409: OpenApiResponse(description="Already recognised for this requirement."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        payload = RecogniseSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        record = certificate_recognise(
-            actor=actor_from_request(request),
-            person_id=data["person"],
-            requirement_id=data["requirement"],
-            code=data["code"],
-        )
-        return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)

@@ -45,7 +45,6 @@ class TrainingRecordViewSet(
     serializer_class = serializers.TrainingRecordSerializer
     filterset_class = TrainingRecordFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[TrainingRecord]:
         return selectors.training_records_visible_to(actor_from_request(self.request))
@@ -109,7 +108,6 @@ class ExemptionViewSet(
 
     serializer_class = serializers.ExemptionSerializer
     filterset_class = ExemptionFilter
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Exemption]:
         return selectors.exemptions_visible_to(actor_from_request(self.request))

@@ -56,7 +56,7 @@ class TrainingRecordCreateSerializer(serializers.Serializer[Any]):
             for value, label in RecordKind.choices
             if value != RecordKind.HEARTH_CERTIFICATE
         ],
-        help_text="A Hearth certificate is recognised by its code (training-records/recognise/).",
+        help_text="A Hearth certificate is recognised by its code (certificates/recognise/).",
     )
     title = TextField(max_length=200)
     provider = TextField(required=False, allow_blank=True, max_length=200)

@@ -36,6 +36,8 @@ from certificates.services import certificate_issues_retry
 from certificates.tasks import issue_certificate
 from competencies.models import Assessment, Competency
 from competencies.services import assessment_record
+from compliance.models import Exemption, RecordKind, TrainingRecord, TrainingRequirement
+from compliance.services import exemption_grant, training_record_add
 from core.jobs import job_failed
 from core.models import Job
 from notifications.models import ReminderLog
@@ -62,6 +64,8 @@ PERSONAL_LISTS = {
     "/api/v1/assessments/": "assessments",
     "/api/v1/reminders/": "reminders",
     "/api/v1/jobs/": "jobs",
+    "/api/v1/training-records/": "training records",
+    "/api/v1/exemptions/": "exemptions",
 }
 # One personal record (or what hangs from it) by id: the kind of record the id names.
 PERSONAL_DETAILS = {
@@ -73,6 +77,9 @@ PERSONAL_DETAILS = {
     "/api/v1/assessments/{id}/evidence/": "assessments",
     "/api/v1/reminders/{id}/": "reminders",
     "/api/v1/jobs/{id}/": "jobs",
+    "/api/v1/training-records/{id}/": "training records",
+    "/api/v1/training-records/{id}/evidence/": "training records",
+    "/api/v1/exemptions/{id}/": "exemptions",
 }
 # Personal state derived per organisation, checked cell by cell below.
 PERSONAL_STATES = {
@@ -212,6 +219,31 @@ def _fill(
     assert assessment.organisation_id == side.organisation.pk
     side.evidence_note = note
     side.assessment_id = assessment.pk
+    # Training done elsewhere (with evidence) and an exemption, each under this side.
+    records_only = TrainingRequirement.objects.create(
+        organisation=side.organisation, title=f"First aid at {side.organisation.name}"
+    )
+    record = training_record_add(
+        actor=manager,
+        person_id=learner.pk,
+        requirement_id=records_only.pk,
+        kind=RecordKind.FACE_TO_FACE,
+        title=f"{note} first aid",
+        completed_on=timezone.localdate(),
+        evidence_file=SimpleUploadedFile(
+            "attendance.pdf", b"%PDF-1.4 attendance", content_type="application/pdf"
+        ),
+    )
+    assert record.organisation_id == side.organisation.pk
+    exemption_grant(
+        actor=manager,
+        person_id=learner.pk,
+        requirement_id=TrainingRequirement.objects.create(
+            organisation=side.organisation, title=f"Driving at {side.organisation.name}"
+        ).pk,
+        reason=f"{note} does not drive",
+        ends_on=timezone.localdate(),
+    )
     for role, scope in (("read_key", KeyScope.READ), ("write_key", KeyScope.READ_WRITE)):
         _, key = OrganisationAPIKey.objects.create_key(
             name=role, organisation=side.organisation, scope=scope
@@ -235,6 +267,16 @@ def _collect(side: Side, learner: User) -> None:
             Job.objects.filter(organisation_id=side.organisation.pk, attempts__gt=0).values_list(
                 "pk", flat=True
             )
+        ),
+        "training records": set(
+            TrainingRecord.objects.filter(
+                person_id=learner.pk, organisation_id=side.organisation.pk
+            ).values_list("pk", flat=True)
+        ),
+        "exemptions": set(
+            Exemption.objects.filter(
+                person_id=learner.pk, requirement__organisation_id=side.organisation.pk
+            ).values_list("pk", flat=True)
         ),
         "memberships": set(
             Membership.objects.filter(
@@ -333,7 +375,9 @@ def test_each_organisation_sees_only_its_own_records_through_the_api(
                 assert theirs.evidence_note.encode() not in response.content
             for record_id in mine.records[kind]:
                 response = client.get(template.format(id=record_id))
-                if template.endswith("/evidence/") and record_id != mine.assessment_id:
+                if template == "/api/v1/assessments/{id}/evidence/" and (
+                    record_id != mine.assessment_id
+                ):
                     continue  # only the assessor's assessment has a file
                 if template.endswith("/pdf/"):
                     assert response.status_code == 200, (role, template)

@@ -149,7 +149,7 @@ def test_a_certificate_is_recognised_once_by_its_code(
         "requirement": first_aid.pk,
         "code": certificate.verification_code,
     }
-    url = "/api/v1/training-records/recognise/"
+    url = "/api/v1/certificates/recognise/"
 
     assert as_user(world.y_admin).post(url, body, format="json").status_code == 404
     assert key_client(world.org_x).post(url, body, format="json").status_code == 403

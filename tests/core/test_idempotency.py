@@ -17,9 +17,10 @@ from drf_spectacular.generators import SchemaGenerator
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from accounts.models import KeyScope, OrganisationAPIKey, Role, Team, User
+from accounts.models import KeyScope, Membership, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
 from certificates.models import Certificate
+from compliance.models import RecordKind, TrainingRequirement
 from core.idempotency import HEADER, idempotency_records_purge
 from core.models import IdempotencyRecord
 from core.tasks import purge_idempotency_records
@@ -183,7 +184,55 @@ def _indicator_report(world: World) -> Case:
     )
 
 
+def _records_only(world: World) -> TrainingRequirement:
+    return TrainingRequirement.objects.create(organisation=world.org_x, title="First aid")
+
+
+def _training_records(world: World) -> Case:
+    body = {
+        "person": world.x_learner_a.pk,
+        "requirement": _records_only(world).pk,
+        "kind": RecordKind.FACE_TO_FACE,
+        "completed_on": str(timezone.localdate()),
+    }
+    return Case(
+        world.x_manager_a,
+        "/api/v1/training-records/",
+        {**body, "title": "First aid session"},
+        {**body, "title": "Another session"},
+    )
+
+
+def _exemptions(world: World) -> Case:
+    body = {"person": world.x_learner_a.pk, "requirement": _records_only(world).pk}
+    ends = str(timezone.localdate() + timedelta(days=30))
+    return Case(
+        world.x_manager_a,
+        "/api/v1/exemptions/",
+        {**body, "ends_on": ends, "reason": "On leave"},
+        {**body, "ends_on": ends, "reason": "Another reason"},
+    )
+
+
+def _certificate_recognise(world: World) -> Case:
+    enrolment = complete_module(world.y_learner, publish_module())
+    code = Certificate.objects.get(enrolment=enrolment).verification_code
+    Membership.objects.create(
+        user=world.y_learner, organisation=world.org_x, team=world.x_team_a, role=Role.LEARNER
+    )
+    body = {"person": world.y_learner.pk, "requirement": _records_only(world).pk}
+    return Case(
+        world.x_manager_a,
+        "/api/v1/certificates/recognise/",
+        {**body, "code": code},
+        {**body, "code": "k" * 20},
+    )
+
+
 CASES: dict[str, Callable[[World], Case]] = {
+    "v1_training_records_create": _training_records,
+    "v1_exemptions_create": _exemptions,
+    "v1_certificates_recognise_create": _certificate_recognise,
     "v1_people_create": _people,
     "v1_memberships_create": _memberships,
     "v1_teams_create": _teams,
