@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -148,11 +149,12 @@ class ComplianceFiguresView(APIView):
         return Response({"on": on, "organisations": [organisation_data(o) for o in organisations]})
 
 
-class ComplianceRowsView(GenericAPIView[Any]):
+class ComplianceRowsView(ListModelMixin, GenericAPIView[Any]):
     """Each learner's standing in each requirement that applies to them, in your
     organisation or your teams: state, last completion, due date, valid until, exempt
     until; by name, then requirement. Filter by organisation, team, person or state.
-    The CSV holds every row (no pages). Anyone else: 404."""
+    The CSV holds every row (no pages). Anyone else: 404. (A list view, so the schema
+    states its pages; `get` builds the rows itself.)"""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     serializer_class = serializers.StandingRowSerializer

@@ -217,7 +217,9 @@ def recount_rows(organisation: Organisation, on: datetime.date) -> list[Row]:
                     organisation=organisation,
                     status=EnrolmentStatus.COMPLETED,
                 )
-                if requirement.module_id is not None and e.module_id == requirement.module_id
+                if requirement.module_id is not None
+                and e.module_id == requirement.module_id
+                and e.completed_at is not None
             ] + [
                 r.completed_on
                 for r in TrainingRecord.objects.filter(
@@ -257,7 +259,7 @@ def learners(
     for m in Membership.including_pending.filter(organisation=organisation, role=Role.LEARNER):
         if m.status != MembershipStatus.ACTIVE or not m.user.is_active:
             continue
-        if team_ids is None or m.team_id in set(team_ids):
+        if m.team_id is not None and (team_ids is None or m.team_id in set(team_ids)):
             found.setdefault(m.user_id, set()).add(m.team_id)
     return found
 

@@ -167,7 +167,9 @@ def test_the_api_and_csv_agree_with_a_recount_from_the_raw_records(
         assert organisation["figures"] == recount.count(members, raw, TODAY), team.name
         assert [t["id"] for t in organisation["teams"]] == [team.pk]
         assert _answered_rows(_all_rows(client)) == _expected_rows(raw, members, world.org_x.pk)
-        by_state = client.get("/api/v1/compliance/people/", {"state": "overdue", "page_size": 200})
+        by_state = client.get(
+            "/api/v1/compliance/people/", {"state": "overdue", "page_size": "200"}
+        )
         assert _answered_rows(by_state.json()["results"]) == [
             row for row in _expected_rows(raw, members, world.org_x.pk) if row[4] == "overdue"
         ]
