@@ -53,6 +53,7 @@ READ_MODULES = frozenset(
         "competencies/current_states.py",
         "competencies/matrix.py",
         "competencies/states.py",
+        "compliance/figures.py",
         "compliance/states.py",
         "notifications/digests.py",
         "reporting/competency_figures.py",
