@@ -57,6 +57,7 @@ READ_MODULES = frozenset(
         "compliance/states.py",
         "notifications/digests.py",
         "reporting/competency_figures.py",
+        "reporting/compliance_shares.py",
         "reporting/completions.py",
         "reporting/dimensions.py",
         "reporting/groups.py",

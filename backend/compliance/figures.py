@@ -23,7 +23,7 @@ requirements; the organisation counts each person once.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -318,3 +318,23 @@ def team_figures(*, actor: Actor, team_id: int, on: datetime.date | None = None)
     """One team the asker manages or administers (else not found), its people and counts."""
     [organisation] = compliance_figures(actor=actor, team_id=team_id, on=on)
     return organisation.teams[0]
+
+
+def organisation_totals(
+    *, organisation_ids: Collection[int], on: datetime.date | None = None
+) -> dict[int, Figures]:
+    """Each organisation's figures over all its active learners, with no person in them:
+    a partnership's aggregate (reporting checks who views it and suppresses small
+    numbers). One query, then the standings' fixed number per organisation."""
+    day = on or timezone.localdate()
+    learners: dict[int, set[int]] = {organisation_id: set() for organisation_id in organisation_ids}
+    for organisation_id, user_id in Membership.objects.filter(
+        organisation_id__in=organisation_ids, role=Role.LEARNER, user__is_active=True
+    ).values_list("organisation_id", "user_id"):
+        learners[organisation_id].add(user_id)
+    totals = {}
+    for organisation_id, people in learners.items():
+        rows = compliance_standings(organisation_id=organisation_id, on=day) if people else []
+        counted = [row for row in rows if row.person_id in people]
+        totals[organisation_id] = figures_of(len(people), counted, on=day)
+    return totals

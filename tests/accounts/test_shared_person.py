@@ -98,6 +98,7 @@ NOT_PERSONAL = {
     "/api/v1/partnerships/": "aggregate, suppressed (tests/reporting)",
     "/api/v1/partnerships/{partnership_id}/stats/competencies/": "aggregate (tests/reporting)",
     "/api/v1/partnerships/{partnership_id}/stats/completions/": "aggregate (tests/reporting)",
+    "/api/v1/partnerships/{partnership_id}/compliance/": "aggregate, suppressed (tests/reporting)",
     "/api/v1/me/": "the caller only",
     "/api/v1/enrolments/{id}/quiz/": "the caller's own enrolment only (tests/training)",
     "/api/v1/organisations/": "the caller's organisations (tests/accounts/test_isolation.py)",
