@@ -165,10 +165,6 @@ class TeamFigures:
     figures: Figures
     people: list[PersonFigures]
 
-    @property
-    def overdue(self) -> list[PersonFigures]:
-        return [person for person in self.people if person.figures.missed]
-
 
 @dataclass(frozen=True)
 class OrganisationFigures:
