@@ -67,6 +67,8 @@ PAGE_FORMS: list[tuple[str | None, str, str, dict[str, Any]]] = [
         },
     ),
     ("x_admin", "get", "/dashboard/", {"date_from": "then", "date_to": "now", "team": "999"}),
+    ("x_admin", "post", "/compliance/requirements/grace-days/", {}),
+    ("x_admin", "post", "/compliance/requirements/grace-days/", {"grace_days": "a month"}),
     ("x_learner_a", "get", "/catalogue/", {"sector": "moon", "topic": "nowhere", "q": "x" * 101}),
 ]
 

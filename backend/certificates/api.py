@@ -24,7 +24,9 @@ from rest_framework.views import APIView
 from accounts.selectors import actor_from_request
 from certificates import selectors, serializers, services
 from certificates.models import Certificate, CertificateStatus
+from certificates.services_recognition import certificate_recognise
 from certificates.throttling import VerifyThrottle
+from compliance.serializers import RecogniseSerializer, TrainingRecordSerializer
 from core.downloads import attachment
 from core.filters import IdFilter
 
@@ -154,3 +156,31 @@ class VerifyView(APIView):
     def get(self, request: Request, code: str) -> Response:
         verification = selectors.verification_get(code=code)
         return Response(serializers.VerificationSerializer(verification).data)
+
+
+class RecogniseView(APIView):
+    """Recognise a Hearth certificate another organisation issued (a new starter's
+    passport) by its verification code: recorded as training done elsewhere against one
+    of the person's requirements, so they do not repeat it (ADR 0021)."""
+
+    @extend_schema(
+        request=RecogniseSerializer,
+        responses={
+            201: TrainingRecordSerializer,
+            400: OpenApiResponse(
+                description="The code is unknown, revoked, replaced or not theirs."
+            ),
+            409: OpenApiResponse(description="Already recognised for this requirement."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = RecogniseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        record = certificate_recognise(
+            actor=actor_from_request(request),
+            person_id=data["person"],
+            requirement_id=data["requirement"],
+            code=data["code"],
+        )
+        return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)

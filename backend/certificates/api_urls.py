@@ -10,5 +10,8 @@ router.register("certificates", api.CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("verify/<str:code>/", api.VerifyView.as_view(), name="verify"),
+    path(
+        "training-records/recognise/", api.RecogniseView.as_view(), name="training-record-recognise"
+    ),
     *router.urls,
 ]

@@ -1,190 +1,134 @@
-"""The compliance API (issue 15): an organisation's and its teams' figures, and one row per
-person and requirement, as JSON or CSV (`?format=csv` or `Accept: text/csv`). Each view
-validates its query, asks compliance.figures (scope: the asker's organisation or teams;
-404 outside it) and answers; the CSV holds the same rows as the JSON, never paginated."""
+"""The API of training done elsewhere (list, read, record; its evidence file) and of
+exemptions (list, grant). Records are kept, never edited or deleted here (ADR 0021)."""
 
 from typing import Any
 
+import django_filters
+from django.db.models import QuerySet
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.generics import GenericAPIView
-from rest_framework.mixins import ListModelMixin
-from rest_framework.renderers import JSONRenderer
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request
-from compliance import serializers
-from compliance.figures import (
-    DUE_WINDOWS,
-    STATE_ORDER,
-    Figures,
-    OrganisationFigures,
-    PersonFigures,
-    compliance_figures,
-)
-from compliance.selectors import AnyStanding
-from core.renderers import CSVRenderer
-
-FIGURE_COLUMNS = [
-    "people",
-    "requirements",
-    "counted",
-    "met",
-    "share_met",
-    "missed",
-    "people_overdue",
-    *(state.value for state in STATE_ORDER),
-    *(f"due_within_{days}_days" for days in DUE_WINDOWS),
-]
-ROW_COLUMNS = [
-    "organisation",
-    "person",
-    "full_name",
-    "requirement",
-    "title",
-    "kind",
-    "state",
-    "completed_on",
-    "due_on",
-    "valid_until",
-    "exempt_until",
-]
+from competencies.evidence import evidence_served
+from compliance import selectors, serializers, services
+from compliance.models import Exemption, TrainingRecord
+from core.downloads import attachment
+from core.errors import NotFound
+from core.filters import IdFilter
 
 
-def _validated(serializer_class: type[serializers.QuerySerializer], params: Any) -> dict[str, Any]:
-    query = serializer_class(data=params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
+class TrainingRecordFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+    requirement = IdFilter(field_name="requirement_id")
+
+    class Meta:
+        model = TrainingRecord
+        fields = ["person", "requirement", "kind"]
 
 
-def _flat(figures: Figures) -> list[Any]:
-    data = figures.as_data()
-    data |= data.pop("states")
-    return [data[column] for column in FIGURE_COLUMNS]
+class TrainingRecordViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[TrainingRecord],
+):
+    """Training a person did elsewhere, counted towards one requirement from the day it
+    was completed: list, read and record (a manager of the person's team, an org admin,
+    or the organisation's read-write key)."""
 
+    serializer_class = serializers.TrainingRecordSerializer
+    filterset_class = TrainingRecordFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_value_regex = r"[0-9]+"
 
-def organisation_data(organisation: OrganisationFigures) -> dict[str, Any]:
-    return {
-        "id": organisation.organisation_id,
-        "name": organisation.name,
-        "figures": organisation.figures.as_data(),
-        "teams": [
-            {"id": team.team_id, "name": team.name, "figures": team.figures.as_data()}
-            for team in organisation.teams
-        ],
-        "people_overdue": [
-            {"id": person.person_id, "full_name": person.full_name, "missed": person.figures.missed}
-            for person in organisation.overdue
-        ],
-    }
-
-
-def figures_csv(organisations: list[OrganisationFigures]) -> list[list[Any]]:
-    """One row for each organisation, then one for each of its teams."""
-    rows: list[list[Any]] = [
-        ["level", "organisation", "organisation_name", "team", "team_name", *FIGURE_COLUMNS]
-    ]
-    for organisation in organisations:
-        head = [organisation.organisation_id, organisation.name]
-        rows.append(["organisation", *head, None, None, *_flat(organisation.figures)])
-        for team in organisation.teams:
-            rows.append(["team", *head, team.team_id, team.name, *_flat(team.figures)])
-    return rows
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def row_data(organisation_id: int, person: PersonFigures, row: AnyStanding) -> dict[str, Any]:
-    standing = row.standing
-    return {
-        "organisation": organisation_id,
-        "person": person.person_id,
-        "full_name": person.full_name,
-        "requirement": row.key,
-        "title": row.title,
-        "kind": row.kind,
-        "state": standing.state.value,
-        "completed_on": _day(row.completed_on),
-        "due_on": _day(standing.due_on),
-        "valid_until": _day(standing.valid_until),
-        "exempt_until": _day(standing.exempt_until),
-    }
-
-
-def _csv_response(rows: list[list[Any]], filename: str) -> Response:
-    return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-class ComplianceFiguresView(APIView):
-    """Required training at a glance for your organisation (org admins and its API keys) or
-    your teams (managers): learners, requirements that apply, met (compliant or due
-    soon), the share met (exempt left out), each state, what falls due within 30, 60 and
-    90 days, and who is overdue; for each organisation and each of its teams. Anyone
-    else: 404."""
-
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    def get_queryset(self) -> QuerySet[TrainingRecord]:
+        return selectors.training_records_visible_to(actor_from_request(self.request))
 
     @extend_schema(
-        operation_id="compliance_figures",
-        parameters=[serializers.FiguresQuerySerializer],
-        responses={
-            200: serializers.ComplianceSerializer,
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, description="One row per organisation, then per team."
-            ),
+        request={
+            "application/json": serializers.TrainingRecordCreateSerializer,
+            "multipart/form-data": serializers.TrainingRecordCreateSerializer,
         },
+        responses={201: serializers.TrainingRecordSerializer},
     )
-    def get(self, request: Request) -> Response:
-        params = _validated(serializers.FiguresQuerySerializer, request.query_params)
-        organisations = compliance_figures(
-            actor=actor_from_request(request), organisation_id=params.get("organisation")
-        )
-        on = organisations[0].on.isoformat() if organisations else ""
-        if request.accepted_renderer.format == "csv":
-            return _csv_response(figures_csv(organisations), f"hearth-compliance-{on}.csv")
-        return Response({"on": on, "organisations": [organisation_data(o) for o in organisations]})
-
-
-class ComplianceRowsView(ListModelMixin, GenericAPIView[Any]):
-    """Each learner's standing in each requirement that applies to them, in your
-    organisation or your teams: state, last completion, due date, valid until, exempt
-    until; by name, then requirement. Filter by organisation, team, person or state.
-    The CSV holds every row (no pages). Anyone else: 404. (A list view, so the schema
-    states its pages; `get` builds the rows itself.)"""
-
-    renderer_classes = [JSONRenderer, CSVRenderer]
-    serializer_class = serializers.StandingRowSerializer
-    filter_backends: list[Any] = []
-
-    @extend_schema(
-        operation_id="compliance_people",
-        parameters=[serializers.PeopleQuerySerializer],
-        responses={
-            200: serializers.StandingRowSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same as CSV."),
-        },
-    )
-    def get(self, request: Request) -> Response:
-        params = _validated(serializers.PeopleQuerySerializer, request.query_params)
-        organisations = compliance_figures(
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.TrainingRecordCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        record = services.training_record_add(
             actor=actor_from_request(request),
-            organisation_id=params.get("organisation"),
-            team_id=params.get("team"),
+            person_id=data["person"],
+            requirement_id=data["requirement"],
+            kind=data["kind"],
+            title=data["title"],
+            provider=data.get("provider", ""),
+            completed_on=data["completed_on"],
+            evidence_file=data.get("evidence_file"),
+            notes=data.get("notes", ""),
         )
-        rows = [
-            row_data(organisation.organisation_id, person, row)
-            for organisation in organisations
-            for person, row in organisation.rows()
-            if params.get("person") in (None, person.person_id)
-            and params.get("state") in (None, row.standing.state)
-        ]
-        if request.accepted_renderer.format == "csv":
-            on = organisations[0].on.isoformat() if organisations else ""
-            table = [ROW_COLUMNS, *([row[column] for column in ROW_COLUMNS] for row in rows)]
-            return _csv_response(table, f"hearth-compliance-people-{on}.csv")
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(page)
+        return Response(
+            serializers.TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request: Request, pk: str) -> FileResponse:
+        """Download the evidence file (scoped like the record itself)."""
+        record = self.get_object()
+        if not record.evidence_file:
+            raise NotFound("This record has no evidence file.")
+        served = evidence_served(record.evidence_file.name or "")
+        return attachment(
+            record.evidence_file, filename=served.filename, content_type=served.content_type
+        )
+
+
+class ExemptionFilter(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id")
+    requirement = IdFilter(field_name="requirement_id")
+
+    class Meta:
+        model = Exemption
+        fields = ["person", "requirement"]
+
+
+class ExemptionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Exemption],
+):
+    """A person excused from one requirement until a day, with a reason: list, read and
+    grant (at most three years ahead)."""
+
+    serializer_class = serializers.ExemptionSerializer
+    filterset_class = ExemptionFilter
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Exemption]:
+        return selectors.exemptions_visible_to(actor_from_request(self.request))
+
+    @extend_schema(
+        request=serializers.ExemptionCreateSerializer,
+        responses={201: serializers.ExemptionSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = serializers.ExemptionCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        exemption = services.exemption_grant(
+            actor=actor_from_request(request),
+            person_id=data["person"],
+            requirement_id=data["requirement"],
+            reason=data["reason"],
+            ends_on=data["ends_on"],
+        )
+        return Response(
+            serializers.ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED
+        )

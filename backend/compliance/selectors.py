@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership
-from accounts.selectors import Actor
+from accounts.selectors import Actor, records_visible_filter
 from competencies.current_states import current_states
 from competencies.models import Requirement as CompetencyRequirement
 from competencies.states import expiring_window
@@ -328,6 +328,15 @@ _OWN_ORDER = [
 ]
 
 
+def standing_order(row: AnyStanding) -> tuple[int, datetime.date, str]:
+    """Those needing action first, then soonest due, then by name."""
+    return (
+        _OWN_ORDER.index(row.standing.state),
+        row.standing.due_on or datetime.date.max,
+        row.title,
+    )
+
+
 def requirements_of(actor: Actor) -> list[AnyStanding]:
     """The signed-in person's own standing in every requirement of each organisation
     they belong to (each counting that organisation's records only), missed first, then
@@ -339,11 +348,27 @@ def requirements_of(actor: Actor) -> list[AnyStanding]:
         for organisation_id in sorted(actor.organisation_ids)
         for row in compliance_standings(organisation_id=organisation_id, person_ids=[actor.user_id])
     ]
-    rows.sort(
-        key=lambda row: (
-            _OWN_ORDER.index(row.standing.state),
-            row.standing.due_on or datetime.date.max,
-            row.title,
-        )
-    )
+    rows.sort(key=standing_order)
     return rows
+
+
+def training_records_visible_to(actor: Actor) -> QuerySet[TrainingRecord]:
+    """Training done elsewhere, scoped as every personal record is (ADR 0012)."""
+    return (
+        TrainingRecord.objects.filter(records_visible_filter(actor, learner="person_id"))
+        .select_related("person", "verified_by")
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def exemptions_visible_to(actor: Actor) -> QuerySet[Exemption]:
+    """Exemptions, scoped by the organisation of the requirement they excuse from."""
+    return (
+        Exemption.objects.filter(
+            records_visible_filter(
+                actor, learner="person_id", organisation="requirement__organisation_id"
+            )
+        )
+        .select_related("requirement")
+        .order_by("-ends_on", "-pk")
+    )

@@ -1,94 +1,99 @@
-"""Query parameters of the compliance API (validated here) and, for the OpenAPI schema,
-the shape of its answers (built as plain data by compliance.figures' rows, never
-serialised row by row)."""
+"""API representations of training done elsewhere and exemptions (ADR 0021)."""
 
 from typing import Any
 
 from rest_framework import serializers
 
-from compliance.states import State
-from core.filters import QuerySerializer
+from compliance.models import Exemption, RecordKind, TrainingRecord
+from core.fields import TextField
 from core.ids import MAX_ID
 
 
-def _id(help_text: str) -> serializers.IntegerField:
-    return serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+class TrainingRecordSerializer(serializers.ModelSerializer[TrainingRecord]):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    verified_by_name = serializers.CharField(
+        source="verified_by.full_name", read_only=True, allow_null=True, default=None
+    )
+    has_evidence_file = serializers.SerializerMethodField()
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation the record was made under; scope follows it.",
+    )
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "requirement",
+            "kind",
+            "title",
+            "provider",
+            "completed_on",
+            "certificate_number",
+            "notes",
+            "has_evidence_file",
+            "verified_by",
+            "verified_by_name",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_evidence_file(self, record: TrainingRecord) -> bool:
+        return bool(record.evidence_file)
+
+
+class TrainingRecordCreateSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    requirement = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    kind = serializers.ChoiceField(
+        choices=[
+            (value, label)
+            for value, label in RecordKind.choices
+            if value != RecordKind.HEARTH_CERTIFICATE
+        ],
+        help_text="A Hearth certificate is recognised by its code (training-records/recognise/).",
+    )
+    title = TextField(max_length=200)
+    provider = TextField(required=False, allow_blank=True, max_length=200)
+    completed_on = serializers.DateField()
+    evidence_file = serializers.FileField(required=False, allow_null=True)
+    notes = TextField(required=False, allow_blank=True, max_length=2000)
+
+
+class RecogniseSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    requirement = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    code = TextField(
+        max_length=300,
+        help_text="The certificate's verification code, or its whole /verify/ address.",
     )
 
 
-class FiguresQuerySerializer(QuerySerializer):
-    organisation = _id("One of your organisations (if you have several).")
+class ExemptionSerializer(serializers.ModelSerializer[Exemption]):
+    organisation = serializers.IntegerField(source="requirement.organisation_id", read_only=True)
+
+    class Meta:
+        model = Exemption
+        fields = [
+            "id",
+            "person",
+            "organisation",
+            "requirement",
+            "reason",
+            "ends_on",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
 
 
-class PeopleQuerySerializer(QuerySerializer):
-    organisation = _id("One of your organisations (if you have several).")
-    team = _id("Only the learners of this team (one in your scope).")
-    person = _id("Only this person.")
-    state = serializers.ChoiceField(choices=State.choices, required=False)
-
-
-class _States(serializers.Serializer[Any]):
-    compliant = serializers.IntegerField()
-    due_soon = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    expired = serializers.IntegerField()
-    not_started = serializers.IntegerField()
-    exempt = serializers.IntegerField()
-
-
-class FiguresSerializer(serializers.Serializer[Any]):
-    people = serializers.IntegerField(help_text="Learners counted.")
-    requirements = serializers.IntegerField(help_text="(person, requirement) pairs that apply.")
-    counted = serializers.IntegerField(help_text="Requirements less the exempt ones.")
-    met = serializers.IntegerField(help_text="Compliant or due soon.")
-    share_met = serializers.FloatField(
-        allow_null=True, help_text="met / counted, a percentage to 0.1; null when 0 counted."
-    )
-    missed = serializers.IntegerField(help_text="Overdue or expired.")
-    people_overdue = serializers.IntegerField(help_text="People with a missed requirement.")
-    states = _States()
-    due_within_30_days = serializers.IntegerField(help_text="Not missed, due within 30 days.")
-    due_within_60_days = serializers.IntegerField()
-    due_within_90_days = serializers.IntegerField()
-
-
-class _OverduePerson(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
-    missed = serializers.IntegerField()
-
-
-class _TeamFigures(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    figures = FiguresSerializer()
-
-
-class _OrganisationFigures(serializers.Serializer[Any]):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    figures = FiguresSerializer()
-    teams = _TeamFigures(many=True)
-    people_overdue = _OverduePerson(many=True)
-
-
-class ComplianceSerializer(serializers.Serializer[Any]):
-    on = serializers.DateField()
-    organisations = _OrganisationFigures(many=True)
-
-
-class StandingRowSerializer(serializers.Serializer[Any]):
-    """One person's standing in one requirement."""
-
-    organisation = serializers.IntegerField()
-    person = serializers.IntegerField()
-    full_name = serializers.CharField()
-    requirement = serializers.CharField(help_text="training-<id> or competency-<id>.")
-    title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["module", "external", "competency"])
-    state = serializers.ChoiceField(choices=State.choices)
-    completed_on = serializers.DateField(allow_null=True)
-    due_on = serializers.DateField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True)
-    exempt_until = serializers.DateField(allow_null=True)
+class ExemptionCreateSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    requirement = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = TextField(max_length=500)
+    ends_on = serializers.DateField()

@@ -15,6 +15,8 @@ from certificates.models import Certificate
 from certificates.selectors import certificates_visible_to
 from competencies.models import Assessment
 from competencies.selectors import LearnerCompetency, assessments_visible_to, learner_competencies
+from compliance.models import Exemption, TrainingRecord
+from compliance.selectors import AnyStanding, PersonStanding, compliance_standings, standing_order
 from core.errors import NotFound
 from reporting.completions import CompletionQuery, enrolments_counted
 from reporting.selectors import StatsScope
@@ -48,6 +50,7 @@ class PersonRecord:
     certificates: list[Certificate]
     competencies: list[LearnerCompetency]
     assessments: list[Assessment]
+    requirements: list["RequirementLine"]
 
     @property
     def active(self) -> list[Enrolment]:
@@ -85,7 +88,65 @@ def person_record(*, actor: Actor, person_id: int) -> PersonRecord:
         certificates=list(certificates_visible_to(actor).filter(learner_id=person_id)),
         competencies=learner_competencies(actor=actor, learner_id=person_id),
         assessments=list(assessments_visible_to(actor).filter(learner_id=person_id)),
+        requirements=requirement_lines(actor=actor, person_id=person_id),
     )
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    """One requirement that applies to the person, their standing in it, the training
+    recorded against it and the exemption that holds today, if any."""
+
+    row: AnyStanding
+    records: list[TrainingRecord]
+    exemption: Exemption | None
+
+    @property
+    def requirement_id(self) -> int | None:
+        return self.row.requirement.pk if isinstance(self.row, PersonStanding) else None
+
+
+def requirement_lines(*, actor: Actor, person_id: int) -> list[RequirementLine]:
+    """Every requirement of the organisations where the actor manages the person, missed
+    first, then soonest due: a fixed number of queries per organisation."""
+    organisation_ids = sorted(
+        set(
+            Membership.objects.filter(_people_managed_filter(actor), user_id=person_id).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    )
+    rows = [
+        row
+        for organisation_id in organisation_ids
+        for row in compliance_standings(organisation_id=organisation_id, person_ids=[person_id])
+    ]
+    if not rows:
+        return []
+    records: dict[int, list[TrainingRecord]] = {}
+    for record in TrainingRecord.objects.filter(
+        person_id=person_id, organisation_id__in=organisation_ids
+    ).select_related("verified_by"):
+        records.setdefault(record.requirement_id, []).append(record)
+    exemptions: dict[int, Exemption] = {}
+    for exemption in Exemption.objects.filter(
+        person_id=person_id,
+        requirement__organisation_id__in=organisation_ids,
+        ends_on__gte=today(),
+    ).order_by("ends_on", "pk"):
+        exemptions[exemption.requirement_id] = exemption
+    lines = [
+        RequirementLine(
+            row=row,
+            records=records.get(row.requirement.pk, []) if isinstance(row, PersonStanding) else [],
+            exemption=exemptions.get(row.requirement.pk)
+            if isinstance(row, PersonStanding)
+            else None,
+        )
+        for row in rows
+    ]
+    lines.sort(key=lambda line: standing_order(line.row))
+    return lines
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from reporting import views, views_person
+from reporting import views, views_person, views_person_requirements
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -22,6 +22,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "people/<int:person_id>/enrolments/<int:enrolment_id>/chase/",
         views_person.enrolment_chase_page,
         name="person-enrolment-chase",
+    ),
+    path(
+        "people/<int:person_id>/requirements/<int:requirement_id>/record/",
+        views_person_requirements.record_page,
+        name="person-requirement-record",
+    ),
+    path(
+        "people/<int:person_id>/requirements/<int:requirement_id>/recognise/",
+        views_person_requirements.recognise_page,
+        name="person-requirement-recognise",
+    ),
+    path(
+        "people/<int:person_id>/requirements/<int:requirement_id>/exempt/",
+        views_person_requirements.exempt_page,
+        name="person-requirement-exempt",
+    ),
+    path(
+        "people/<int:person_id>/records/<int:record_id>/evidence/",
+        views_person_requirements.record_evidence,
+        name="person-record-evidence",
     ),
     path(
         "partnerships/<int:partnership_id>/",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
 from certificates.models import Certificate
 from certificates.pdf import certificate_pdf
+from compliance.models import RequirementDefinition, TrainingRequirement
 from demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,17 @@ def test_the_demos_certificates_say_the_day_my_learning_says() -> None:
         ).stdout.decode()
         completed_on = timezone.localdate(certificate.completed_at)
         assert f"{completed_on.day} {completed_on:%B %Y}" in " ".join(printed.split())
+
+
+def test_the_demo_imports_the_starter_sets_and_adopts_two_once() -> None:
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert RequirementDefinition.objects.count() == 32
+    adopted = TrainingRequirement.objects.order_by("pk").values_list(
+        "organisation__slug", "definition__code", "module__slug"
+    )
+    assert list(adopted) == [
+        ("riverside-nhs", "cstf-safeguarding-adults-level-1", "safeguarding-adults-at-home"),
+        ("riverside-nhs", "cstf-fire-safety", None),
+    ]
