@@ -21,7 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     """`can_assign_training` and `can_view_team_competency`: a manager, or an org admin
     whose organisation has a team. `can_assess` (Assess, People I assess): an assessor.
     `can_see_background_work` and `can_manage_requirements` (Required training): an org
-    admin. `can_see_dashboard`: org admins and managers
+    admin. `can_see_compliance` (compliance at a glance): org admins and managers (no
+    query). `can_see_dashboard`: org admins and managers
     (no query), and people with no role in an organisation who view a partnership (one
     query, only for them; a learner who also views a partnership opens it from
     /dashboard/, keeping learners' pages, the busiest, free of it)."""
@@ -52,6 +53,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         person = actor()
         return person is not None and person.is_org_admin
 
+    def can_see_compliance() -> bool:
+        person = actor()
+        return person is not None and (person.is_org_admin or person.is_manager)
+
     def can_see_dashboard() -> bool:
         person = actor()
         if person is None:
@@ -67,4 +72,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "can_see_background_work": can_see_background_work,
         "can_manage_requirements": can_manage_requirements,
         "can_see_dashboard": can_see_dashboard,
+        "can_see_compliance": can_see_compliance,
     }

@@ -39,6 +39,8 @@ class PersonStanding:
     team_id: int | None
     requirement: TrainingRequirement
     standing: Standing
+    # The latest completion counted (a completed enrolment or a training record), if any.
+    completed_on: datetime.date | None = None
 
     @property
     def key(self) -> str:
@@ -71,6 +73,8 @@ class CompetencyStanding:
     competency_requirement: CompetencyRequirement
     standing: Standing
     kind = "competency"
+    # A competency is held by assessment, not completed: its dates are the standing's.
+    completed_on: datetime.date | None = None
 
     @property
     def key(self) -> str:
@@ -225,7 +229,7 @@ def requirement_standings(
             grace_days=grace,
             exempt_until=exempt_until.get((person_id, requirement_id)),
         )
-        standings.append(PersonStanding(person_id, team_id, requirement, found))
+        standings.append(PersonStanding(person_id, team_id, requirement, found, completed_on))
     return standings
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from reporting import api
+from reporting import api, api_compliance
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("stats/completions/", api.CompletionStatsView.as_view(), name="stats-completions"),
@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "partnerships/<id:partnership_id>/stats/competencies/",
         api.PartnershipCompetencyStatsView.as_view(),
         name="partnership-stats-competencies",
+    ),
+    path(
+        "partnerships/<id:partnership_id>/compliance/",
+        api_compliance.PartnershipComplianceView.as_view(),
+        name="partnership-compliance",
     ),
     path("indicators/", api.IndicatorsView.as_view(), name="indicators"),
     path(

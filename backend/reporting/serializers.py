@@ -231,3 +231,26 @@ class PartnershipSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     organisations = serializers.ListField(child=serializers.DictField())
+
+
+class _PartnershipName(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _ComplianceShare(serializers.Serializer[Any]):
+    organisation = serializers.IntegerField()
+    organisation_name = serializers.CharField()
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    sector_label = serializers.CharField()
+    share_met = serializers.FloatField(
+        allow_null=True, help_text="Required training met, %; null where suppressed."
+    )
+    suppressed = serializers.BooleanField()
+
+
+class PartnershipComplianceSerializer(serializers.Serializer[Any]):
+    partnership = _PartnershipName()
+    on = serializers.DateField()
+    threshold = serializers.IntegerField(help_text="Fewer learners than this: suppressed.")
+    organisations = _ComplianceShare(many=True)

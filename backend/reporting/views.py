@@ -23,6 +23,7 @@ from accounts.selectors import actor_from_request, partnerships_viewed_by
 from core.pages import not_found_as_404, refusal_as_message
 from reporting import selectors, services
 from reporting.completions import FIGURES, CompletionQuery, completions_table
+from reporting.compliance_shares import compliance_shares
 from reporting.forms import DashboardFilterForm, QuarterForm
 from reporting.indicators import Quarter, indicator_report
 from reporting.models import IndicatorReport, ReportStatus
@@ -238,6 +239,10 @@ def partnership_dashboard(request: HttpRequest, partnership_id: int) -> HttpResp
             "report": report.as_data(),
             "by_sector": by_sector,
             "by_organisation": by_organisation,
+            "compliance": compliance_shares(scope),
+            "compliance_csv_url": _api_link(
+                "v1:partnership-compliance", {"format": "csv"}, partnership_id=partnership_id
+            ),
             "stored": stored,
             "stored_ready": stored is not None
             and stored.status == ReportStatus.READY

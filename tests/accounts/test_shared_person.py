@@ -83,6 +83,8 @@ PERSONAL_DETAILS = {
 }
 # Personal state derived per organisation, checked cell by cell below.
 PERSONAL_STATES = {
+    "/api/v1/compliance/",
+    "/api/v1/compliance/people/",
     "/api/v1/people/{person_id}/competencies/",
     "/api/v1/teams/{team_id}/matrix/",
 }
@@ -103,6 +105,7 @@ NOT_PERSONAL = {
     "/api/v1/partnerships/": "aggregate, suppressed (tests/reporting)",
     "/api/v1/partnerships/{partnership_id}/stats/competencies/": "aggregate (tests/reporting)",
     "/api/v1/partnerships/{partnership_id}/stats/completions/": "aggregate (tests/reporting)",
+    "/api/v1/partnerships/{partnership_id}/compliance/": "aggregate, suppressed (tests/reporting)",
     "/api/v1/me/": "the caller only",
     "/api/v1/enrolments/{id}/quiz/": "the caller's own enrolment only (tests/training)",
     "/api/v1/organisations/": "the caller's organisations (tests/accounts/test_isolation.py)",
@@ -416,6 +419,36 @@ def test_competency_state_is_each_organisations_own(shared: Shared, asking: str)
         assert matrix.status_code == 200, role
         [person] = [p for p in matrix.json()["people"] if p["id"] == learner.pk]
         assert [cell["state"] for cell in cells_of(person)] == [expected], role
+
+
+@pytest.mark.parametrize("asking", ["x", "y"])
+def test_required_training_is_each_organisations_own(shared: Shared, asking: str) -> None:
+    """Both organisations require fire safety (recorded training only); only X recorded
+    the learner's session: X's rows say compliant, Y's not started, for every role, and
+    neither shows the other organisation (issue 15, compliance at a glance)."""
+    for side in (shared.x, shared.y):
+        requirement = factories.TrainingRequirementFactory.create(
+            organisation=side.organisation, module=None, title="Fire safety"
+        )
+        if side is shared.x:
+            factories.TrainingRecordFactory.create(requirement=requirement, person=shared.learner)
+    mine, theirs = shared.sides(asking)
+    expected = "compliant" if asking == "x" else "not_started"
+    for role in ROLES:
+        client = mine.client(role)
+        if role == "assessor":
+            assert client.get("/api/v1/compliance/people/").status_code == 404
+            continue
+        rows = client.get("/api/v1/compliance/people/", {"person": shared.learner.pk}).json()
+        assert [
+            (row["organisation"], row["state"])
+            for row in rows["results"]
+            if row["title"] == "Fire safety"
+        ] == [(mine.organisation.pk, expected)], role
+        figures = client.get("/api/v1/compliance/").json()["organisations"]
+        assert [organisation["id"] for organisation in figures] == [mine.organisation.pk], role
+        other_team = client.get("/api/v1/compliance/people/", {"team": theirs.team.pk})
+        assert other_team.status_code == 404, role
 
 
 def _session(user: User) -> Client:
