@@ -4,13 +4,19 @@ admin's background work."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_keys
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
+    path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
+    path(
+        "organisation/api-keys/<str:prefix>/revoke/",
+        views_keys.api_key_revoke,
+        name="api-key-revoke",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
