@@ -20,7 +20,7 @@ from accounts.selectors import (
 def navigation(request: HttpRequest) -> dict[str, object]:
     """`can_assign_training` and `can_view_team_competency`: a manager, or an org admin
     whose organisation has a team. `can_assess` (Assess, People I assess): an assessor.
-    `can_see_background_work` (Background work, API keys) and `can_manage_requirements`
+    `can_see_background_work` (Background work, Teams, API keys) and `can_manage_requirements`
     (Required training): an org
     admin. `can_see_compliance` (compliance at a glance): org admins and managers (no
     query). `can_see_dashboard`: org admins and managers

@@ -4,7 +4,7 @@ admin's background work."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_keys
+from accounts import views, views_keys, views_teams
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
+    path("organisation/teams/", views_teams.teams, name="teams"),
     path(
         "organisation/api-keys/<str:prefix>/revoke/",
         views_keys.api_key_revoke,

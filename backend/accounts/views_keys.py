@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.forms_keys import APIKeyForm
+from accounts.forms_organisation import APIKeyForm
 from accounts.models import Organisation, OrganisationAPIKey
 from core.errors import NotFound
 from core.pages import not_found_as_404, refusal_as_message, refusal_caught
@@ -32,7 +32,9 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     after creating, the same page with the new key shown this once."""
     organisations = _organisations(request)
     actor = selectors.actor_from_request(request)
-    form = APIKeyForm(request.POST or None, organisations=organisations)
+    form = APIKeyForm(
+        request.POST if request.method == "POST" else None, organisations=organisations
+    )
     created: tuple[OrganisationAPIKey, str] | None = None
     status = 200
     if request.method == "POST":

@@ -72,7 +72,7 @@ def test_a_key_made_on_the_page_works_and_is_shown_only_once(world: World) -> No
 def test_bad_input_is_answered_in_hearths_words_and_makes_no_key(
     world: World, data: dict[str, str], message: str
 ) -> None:
-    response = signed_in(world.x_admin).post(PAGE, {"organisation": world.org_x.pk, **data})
+    response = signed_in(world.x_admin).post(PAGE, data)
 
     html = response.content.decode()
     assert response.status_code == 400
