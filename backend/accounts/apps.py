@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import schema  # noqa: F401 - registers the OpenAPI extension
+        from accounts import second_factor  # noqa: F401 - its sign-in receiver
