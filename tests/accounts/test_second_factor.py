@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 import time_machine
-from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
@@ -269,7 +268,7 @@ def test_a_provider_that_asserts_mfa_is_not_asked_again() -> None:
 
     def vouch(client: Client, amr: list[str]) -> bool:
         request = HttpRequest()
-        request.session = SessionStore(client.session.session_key)
+        request.session = client.session
         answer = second_factor.accept_provider_mfa(request, amr)
         request.session.save()
         return answer
