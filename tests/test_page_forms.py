@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import services_second_factor
 from accounts.models import User
 from certificates.forms import ReasonForm
 from reporting.forms import QuarterForm
@@ -70,6 +71,9 @@ PAGE_FORMS: list[tuple[str | None, str, str, dict[str, Any]]] = [
     ("x_admin", "post", "/compliance/requirements/grace-days/", {}),
     ("x_admin", "post", "/compliance/requirements/grace-days/", {"grace_days": "a month"}),
     ("x_learner_a", "get", "/catalogue/", {"sector": "moon", "topic": "nowhere", "q": "x" * 101}),
+    ("x_admin", "post", "/second-factor/set-up/", {}),
+    ("x_admin", "post", "/second-factor/set-up/", {"code": "x" * 300}),
+    ("x_learner_a", "post", "/second-factor/set-up/", {"code": "not a code"}),
 ]
 
 
@@ -158,3 +162,22 @@ def test_the_reason_form_refuses_in_hearths_words(data: dict[str, str], message:
     )
 
     assert form.errors == {"reason": [message]}
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"code": "x" * 300, "remember": "maybe"}, {"code": "000000"}, {"code": "nope"}]
+)
+def test_the_second_factor_code_page_refuses_in_hearths_words(
+    world: World, data: dict[str, str]
+) -> None:
+    user: User = world.x_admin
+    device = services_second_factor.totp_device_for_setup(user=user)
+    device.confirmed = True
+    device.save()
+    client = Client()
+    client.force_login(user)  # signing in finds the authenticator: the code page asks
+
+    html = client.post("/second-factor/", data).content.decode()
+
+    assert_error_summary_first(html)
+    assert_in_hearths_words(html)

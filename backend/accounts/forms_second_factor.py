@@ -53,6 +53,6 @@ class ChallengeForm(forms.Form):
         super().__init__(*args, **kwargs)
         days = settings.SECOND_FACTOR_REMEMBER_DAYS
         self.fields["remember"].label = f"Remember this device for {days} days"
-        self.fields["remember"].help_text = (
-            "Only on a device nobody else uses. Resetting your authenticator forgets it."
-        )
+        self.fields[
+            "remember"
+        ].help_text = "Only on a device nobody else uses. Resetting your authenticator forgets it."

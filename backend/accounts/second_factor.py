@@ -33,7 +33,6 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, User
-from core.api import error_body
 
 STATE_KEY = "hearth_second_factor"
 SETUP = "setup"
@@ -50,6 +49,17 @@ REMEMBER_COOKIE = "hearth_device"
 REMEMBER_SALT = "accounts.second_factor.remember"
 
 ROLES_ASKED = (Role.ORG_ADMIN, Role.MANAGER, Role.ASSESSOR)
+
+# The API's one error shape (core.api.error_body), which an app may not import.
+API_HELD_BODY = {
+    "error": {
+        "status": 403,
+        "code": "second_factor_required",
+        "message": "Enter a code from your authenticator app in Hearth before using the API "
+        "with this session (an API key is not asked for one).",
+        "fields": {},
+    }
+}
 
 # Paths a held session may still open (besides the second-factor pages themselves).
 ALWAYS_OPEN = ("/static/", "/healthz")
@@ -186,13 +196,7 @@ class SecondFactorMiddleware:
         if path.startswith("/api/"):
             if "HTTP_AUTHORIZATION" in request.META:
                 return None
-            body = error_body(
-                status=403,
-                code="second_factor_required",
-                message="Enter a code from your authenticator app in Hearth before using "
-                "the API with this session (an API key is not asked for one).",
-            )
-            return JsonResponse(body, status=403)
+            return JsonResponse(API_HELD_BODY, status=403)
         page = reverse("second-factor-setup" if state == SETUP else "second-factor")
         if path in (page, reverse("logout")) or path.startswith(ALWAYS_OPEN):
             return None

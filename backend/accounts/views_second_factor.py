@@ -78,7 +78,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if services_second_factor.confirmed_totp_device(user) is not None:
         return redirect("second-factor-manage")
     device = services_second_factor.totp_device_for_setup(user=user)
-    form = SetupCodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         check, codes = services_second_factor.totp_setup_confirm(
             user=user, code=form.cleaned_data["code"]
@@ -111,7 +111,7 @@ def challenge(request: HttpRequest) -> HttpResponse:
         return redirect("second-factor-setup")
     if state != second_factor.CHALLENGE:
         return redirect(target)
-    form = ChallengeForm(request.POST or None)
+    form = ChallengeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         check = services_second_factor.code_check(user=user, code=form.cleaned_data["code"])
         if check.accepted:

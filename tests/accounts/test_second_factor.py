@@ -16,6 +16,7 @@ from pytest_django import DjangoAssertNumQueries
 from accounts import second_factor
 from accounts.models import Organisation, OrganisationAPIKey, Role, User
 from accounts.services_second_factor import confirmed_totp_device
+from core.api import error_body
 from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
 
 PASSWORD = "correct-horse-battery-staple"
@@ -83,7 +84,9 @@ def test_a_role_of_a_requiring_organisation_must_set_up_before_any_page_or_api(
         assert response["Location"].startswith("/second-factor/set-up/"), path
     assert held["/catalogue/"]["Location"] == "/second-factor/set-up/?next=%2Fcatalogue%2F"
     assert api.status_code == 403
-    assert api.json()["error"]["code"] == "second_factor_required"
+    assert api.json() == error_body(
+        status=403, code="second_factor_required", message=api.json()["error"]["message"]
+    )
     assert len(codes) == 10 and len(set(codes)) == 10
     assert home.status_code == 200 and me.status_code == 200
 

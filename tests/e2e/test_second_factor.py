@@ -35,7 +35,8 @@ def test_an_org_admin_sets_up_an_authenticator_and_enters_codes(
     password_sign_in(page, base)
     page.wait_for_url(f"{base}/second-factor/set-up/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"
-    assert page.get_by_role("img", name="QR code that adds Hearth to an authenticator app").is_visible()
+    qr = page.get_by_role("img", name="QR code that adds Hearth to an authenticator app")
+    assert qr.is_visible()
     assert_accessible(page, "second factor set-up")
 
     page.get_by_label("Code from your authenticator app").fill("000000")
