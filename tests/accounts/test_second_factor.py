@@ -291,3 +291,27 @@ def test_a_held_page_answers_in_two_queries(
         response = client.get("/catalogue/")
 
     assert response.status_code == 302
+
+
+def test_platform_staff_turn_the_requirement_on_in_the_admin(client: Client) -> None:
+    staff = User.objects.create_superuser("staff@example.org", PASSWORD, full_name="Sam Staff")
+    organisation = OrganisationFactory.create()
+    client.force_login(staff)
+    url = f"/admin/accounts/organisation/{organisation.pk}/change/"
+    form = client.get(url).content.decode()
+    data = {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "sector": organisation.sector,
+        "quiz_answers_shown": organisation.quiz_answers_shown,
+        "second_factor_required": "on",
+        "created_at_0": "2026-12-01",
+        "created_at_1": "09:00:00",
+    }
+
+    response = client.post(url, data)
+
+    assert 'name="second_factor_required"' in form
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.second_factor_required
