@@ -12,12 +12,11 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts import services_second_factor
 from accounts.models import User
 from certificates.forms import ReasonForm
 from reporting.forms import QuarterForm
 from tests.conftest import World
-from tests.factories import ModuleFactory
+from tests.factories import ModuleFactory, TOTPDeviceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,9 +170,7 @@ def test_the_second_factor_code_page_refuses_in_hearths_words(
     world: World, data: dict[str, str]
 ) -> None:
     user: User = world.x_admin
-    device = services_second_factor.totp_device_for_setup(user=user)
-    device.confirmed = True
-    device.save()
+    TOTPDeviceFactory.create(user=user)
     client = Client()
     client.force_login(user)  # signing in finds the authenticator: the code page asks
 

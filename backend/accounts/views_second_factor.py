@@ -63,10 +63,11 @@ def _qr_data_uri(device: TOTPDevice) -> str:
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=QR_SCALE))
 
 
-def _recovery_codes_page(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
-    return render(
-        request, "accounts/second_factor_recovery_codes.html", {"codes": codes, "first": first}
-    )
+def _recovery_codes_page(
+    request: HttpRequest, codes: list[str], *, first: bool, to: str = ""
+) -> HttpResponse:
+    context = {"codes": codes, "first": first, "next": to or second_factor.safe_next(request, "")}
+    return render(request, "accounts/second_factor_recovery_codes.html", context)
 
 
 @login_required
@@ -78,6 +79,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if services_second_factor.confirmed_totp_device(user) is not None:
         return redirect("second-factor-manage")
     device = services_second_factor.totp_device_for_setup(user=user)
+    target = second_factor.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SetupCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         check, codes = services_second_factor.totp_setup_confirm(
@@ -85,14 +87,14 @@ def setup(request: HttpRequest) -> HttpResponse:
         )
         if check.accepted:
             second_factor.mark_verified(request)
-            return _recovery_codes_page(request, codes, first=True)
+            return _recovery_codes_page(request, codes, first=True, to=target)
         form.add_error("code", refusal(check))
     context = {
         "form": form,
         "qr": _qr_data_uri(device),
         "secret": _secret_text(device),
         "required": second_factor.session_state(request) == second_factor.SETUP,
-        "next": second_factor.safe_next(request, request.GET.get("next")),
+        "next": target,
     }
     return render(
         request, "accounts/second_factor_setup.html", context, status=400 if form.errors else 200

@@ -315,3 +315,24 @@ def test_platform_staff_turn_the_requirement_on_in_the_admin(client: Client) -> 
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.second_factor_required
+
+
+def test_after_setting_up_the_codes_page_continues_to_the_page_first_asked_for(
+    client: Client,
+) -> None:
+    user = person(requiring(), Role.ORG_ADMIN)
+    with time_machine.travel(T0, tick=False):
+        sign_in(client, user)
+        held = client.get("/catalogue/")
+        page = client.get(held["Location"]).content.decode()
+        secret = re.search(r"<code data-secret>([A-Z2-7 ]+)</code>", page)
+        assert secret is not None
+        code = pyotp.TOTP(secret.group(1).replace(" ", "")).now()
+        shown = client.post("/second-factor/set-up/", {"code": code, "next": "/catalogue/"})
+        elsewhere = client.post("/second-factor/reset/")
+        evil = client.get("/second-factor/set-up/?next=https://evil.example/").content.decode()
+
+    assert 'name="next" value="/catalogue/"' in page
+    assert '<a class="button" href="/catalogue/">' in shown.content.decode()
+    assert elsewhere["Location"] == "/second-factor/set-up/"
+    assert 'name="next" value="/"' in evil
