@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 import factory
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
@@ -62,6 +63,17 @@ class TeamFactory(DjangoModelFactory[Team]):
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class TOTPDeviceFactory(DjangoModelFactory[TOTPDevice]):
+    """A person's confirmed authenticator app (docs/adr/0023)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True
 
 
 class MembershipFactory(DjangoModelFactory[Membership]):

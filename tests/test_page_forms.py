@@ -16,7 +16,7 @@ from accounts.models import User
 from certificates.forms import ReasonForm
 from reporting.forms import QuarterForm
 from tests.conftest import World
-from tests.factories import ModuleFactory
+from tests.factories import ModuleFactory, TOTPDeviceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,9 @@ PAGE_FORMS: list[tuple[str | None, str, str, dict[str, Any]]] = [
     ("x_admin", "post", "/compliance/requirements/grace-days/", {}),
     ("x_admin", "post", "/compliance/requirements/grace-days/", {"grace_days": "a month"}),
     ("x_learner_a", "get", "/catalogue/", {"sector": "moon", "topic": "nowhere", "q": "x" * 101}),
+    ("x_admin", "post", "/second-factor/set-up/", {}),
+    ("x_admin", "post", "/second-factor/set-up/", {"code": "x" * 300}),
+    ("x_learner_a", "post", "/second-factor/set-up/", {"code": "not a code"}),
 ]
 
 
@@ -158,3 +161,20 @@ def test_the_reason_form_refuses_in_hearths_words(data: dict[str, str], message:
     )
 
     assert form.errors == {"reason": [message]}
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"code": "x" * 300, "remember": "maybe"}, {"code": "000000"}, {"code": "nope"}]
+)
+def test_the_second_factor_code_page_refuses_in_hearths_words(
+    world: World, data: dict[str, str]
+) -> None:
+    user: User = world.x_admin
+    TOTPDeviceFactory.create(user=user)
+    client = Client()
+    client.force_login(user)  # signing in finds the authenticator: the code page asks
+
+    html = client.post("/second-factor/", data).content.decode()
+
+    assert_error_summary_first(html)
+    assert_in_hearths_words(html)

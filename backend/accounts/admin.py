@@ -45,8 +45,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ["name", "sector"]
-    list_filter = ["sector"]
+    list_display = ["name", "sector", "second_factor_required"]
+    list_filter = ["sector", "second_factor_required"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

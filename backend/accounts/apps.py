@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401 - registers the OpenAPI extension
+        # The OpenAPI extension and the second factor's sign-in receiver register on import.
+        from accounts import schema, second_factor  # noqa: F401

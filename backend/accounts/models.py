@@ -119,6 +119,12 @@ class Organisation(models.Model):
         default=QuizAnswersShown.AFTER_PASS_OR_LAST_ATTEMPT,
         help_text="When its learners see quiz answers and explanations.",
     )
+    second_factor_required = models.BooleanField(
+        "second factor required for admins, managers and assessors",
+        default=False,
+        help_text="Its org admins, managers and assessors must enter a code from an "
+        "authenticator app after their password (docs/adr/0023).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

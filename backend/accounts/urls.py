@@ -4,10 +4,19 @@ admin's background work."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_keys, views_teams
+from accounts import views, views_keys, views_second_factor, views_teams
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("second-factor/", views_second_factor.challenge, name="second-factor"),
+    path("second-factor/set-up/", views_second_factor.setup, name="second-factor-setup"),
+    path("second-factor/manage/", views_second_factor.manage, name="second-factor-manage"),
+    path(
+        "second-factor/recovery-codes/",
+        views_second_factor.recovery_codes,
+        name="second-factor-recovery-codes",
+    ),
+    path("second-factor/reset/", views_second_factor.reset, name="second-factor-reset"),
     path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),

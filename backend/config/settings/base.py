@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core.apps.CoreConfig",
     "accounts",
     "training",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     "core.idempotency.IdempotencyMiddleware",
 ]
 
@@ -139,6 +143,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Second factor (docs/adr/0023): TOTP through django-otp; its own throttling refuses a code
+# for 1, 2, 4, 8 ... seconds after each wrong one in a row (per device).
+OTP_TOTP_ISSUER = "Hearth"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+SECOND_FACTOR_REMEMBER_DAYS = 30
+SECOND_FACTOR_REMEMBER_COOKIE_SECURE = False
 # The client address comes from django-ipware. Each reverse proxy in front of Hearth
 # appends the address it received the request from to X-Forwarded-For, and the last
 # proxy is itself REMOTE_ADDR, so with N proxies the client is the N-th entry from
