@@ -247,23 +247,14 @@ def _write(plan: Plan) -> None:
 
 
 def _notify(plan: Plan, new_ids: list[int], made: list[Membership]) -> None:
-    """One job for every invitation the import made, one for every notice to a person who
-    already had an account (each email sent at most once, as person_invite's)."""
-    from accounts.tasks import send_invitations, send_membership_notices
+    """One job per organisation sends what the import owes (invitations to new accounts,
+    notices to existing ones), each email at most once, as person_invite's."""
+    from accounts.tasks import send_import_emails
 
-    organisation_id = plan.organisation.pk
-    if new_ids:
+    if made:
         enqueue_on_commit(
-            send_invitations,
-            new_ids,
-            organisation_id=organisation_id,
-            description=f"Invitations to {len(new_ids)} people imported",
-        )
-    notices = [m.pk for m in made if m.user_id not in new_ids]
-    if notices:
-        enqueue_on_commit(
-            send_membership_notices,
-            notices,
-            organisation_id=organisation_id,
-            description=f"Notices to {len(notices)} people imported who had an account",
+            send_import_emails,
+            plan.organisation.pk,
+            organisation_id=plan.organisation.pk,
+            description=f"Emails to {len(made)} people imported into {plan.organisation.name}",
         )

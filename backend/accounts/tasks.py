@@ -22,17 +22,8 @@ def send_membership_notice(membership_id: int) -> bool:
 
 
 @shared_task(base=JobTask, acks_late=True)
-def send_invitations(user_ids: list[int]) -> int:
-    """Email each person a bulk import created their set-password link (each at most
-    once, so a retry sends only those not yet sent). Returns how many this run sent."""
-    return sum(invitations.invitation_send(user_id=user_id) for user_id in user_ids)
-
-
-@shared_task(base=JobTask, acks_late=True)
-def send_membership_notices(membership_ids: list[int]) -> int:
-    """Tell each person a bulk import added who already had an account (each at most
-    once). Returns how many this run sent."""
-    return sum(
-        invitations.membership_notice_send(membership_id=membership_id)
-        for membership_id in membership_ids
-    )
+def send_import_emails(organisation_id: int) -> int:
+    """After a bulk import (ADR 0022): each person it invited their set-password link,
+    each person it added who already had an account the notice; every email at most
+    once, so a retry or a later import's job sends only what is still unsent."""
+    return invitations.import_emails_send(organisation_id=organisation_id)

@@ -19,6 +19,7 @@ from accounts.selectors import actor_for_user
 from accounts.services_onboarding import onboarding_apply, onboarding_plan
 from core.errors import HearthError
 from core.models import Job
+from tests import factories
 from tests.conftest import World
 
 HEADERS = [
@@ -97,7 +98,7 @@ def test_preview_then_apply_then_apply_again_changes_nothing(world: World) -> No
     ).exists()
     assert Membership.objects.get(user=world.x_learner_a).team == world.x_team_b
     assert not Membership.including_pending.filter(user=leaver).exists()
-    assert Job.objects.filter(task="accounts.tasks.send_invitations").count() == 1
+    assert Job.objects.filter(task="accounts.tasks.send_import_emails").count() == 1
     before = snapshot()
 
     again = onboarding_apply(actor=actor, organisation_id=world.org_x.pk, content=content)
@@ -162,31 +163,41 @@ def test_xlsx_previews_as_csv_does(world: World) -> None:
     assert plan.counts["create"] == 5 and not plan.errors
 
 
-def test_a_person_of_another_organisation_is_added_here_not_changed_there(world: World) -> None:
+def test_a_person_of_another_organisation_is_added_here_not_changed_there(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any], mailoutbox: list[Any]
+) -> None:
     actor = actor_for_user(world.x_admin)
     theirs = Membership.objects.get(user=world.y_learner)
-    rows = [["E1", "Renamed", world.y_learner.email, "X team A", "manager", "", "", ""]]
+    rows = [
+        ["E1", "Renamed", world.y_learner.email, "X team A", "manager", "", "", ""],
+        ["E2", "New Person", "new@example.org", "X team A", "learner", "", "", ""],
+    ]
 
-    onboarding_apply(actor=actor, organisation_id=world.org_x.pk, content=csv_of(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding_apply(actor=actor, organisation_id=world.org_x.pk, content=csv_of(rows))
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(["new@example.org", world.y_learner.email])
 
     world.y_learner.refresh_from_db()
     assert world.y_learner.full_name != "Renamed"
     assert Membership.objects.get(pk=theirs.pk).role == Role.LEARNER
     mine = Membership.including_pending.get(user=world.y_learner, organisation=world.org_x)
     assert (mine.status, mine.invited_full_name) == (MembershipStatus.PENDING, "Renamed")
-    assert Job.objects.filter(task="accounts.tasks.send_membership_notices").count() == 1
+    assert Job.objects.filter(task="accounts.tasks.send_import_emails").count() == 1
 
 
 def test_queries_are_the_same_for_10_and_1000_rows(
-    world: World, django_assert_num_queries: Callable[..., Any]
+    db: None, django_assert_num_queries: Callable[..., Any]
 ) -> None:
-    actor = actor_for_user(world.x_admin)
-    for count, start in ((10, 0), (1000, 100)):
-        content = csv_of(people(count, start=start))
+    for count in (10, 1000):
+        organisation = factories.OrganisationFactory.create()
+        factories.TeamFactory.create(organisation=organisation, name="X team A")
+        actor = actor_for_user(World.person(organisation, None, Role.ORG_ADMIN))
+        content = csv_of(people(count, start=count))
         with django_assert_num_queries(5):
-            onboarding_plan(actor=actor, organisation_id=world.org_x.pk, content=content)
+            onboarding_plan(actor=actor, organisation_id=organisation.pk, content=content)
         with django_assert_num_queries(14):
-            onboarding_apply(actor=actor, organisation_id=world.org_x.pk, content=content)
+            onboarding_apply(actor=actor, organisation_id=organisation.pk, content=content)
 
 
 def _upload(content: bytes, organisation: int, name: str = "people.csv") -> dict[str, Any]:
