@@ -117,6 +117,7 @@ class PersonViewSet(
 
     serializer_class = serializers.PersonSerializer
     filterset_class = PersonFilter
+    idempotency_keys = True  # invitations do; the import (its own action) needs none
 
     def get_queryset(self) -> QuerySet[User]:
         return people.people_visible_to(selectors.actor_from_request(self.request))
@@ -163,6 +164,7 @@ class PersonViewSet(
         detail=False,
         methods=["post"],
         url_path="import",
+        idempotency_keys=False,  # the same file applied again changes nothing (ADR 0022)
         parser_classes=[MultiPartParser],
         filterset_class=None,
         pagination_class=None,
