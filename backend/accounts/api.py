@@ -12,11 +12,12 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import people, selectors, serializers, services
+from accounts import people, selectors, serializers, services, services_onboarding
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -116,6 +117,7 @@ class PersonViewSet(
 
     serializer_class = serializers.PersonSerializer
     filterset_class = PersonFilter
+    idempotency_keys = True  # invitations do; the import (its own action) needs none
 
     def get_queryset(self) -> QuerySet[User]:
         return people.people_visible_to(selectors.actor_from_request(self.request))
@@ -152,6 +154,55 @@ class PersonViewSet(
         return Response(
             serializers.PersonInvitedSerializer(answer).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.OnboardingUploadSerializer},
+        parameters=[serializers.DRY_RUN_PARAMETER],
+        responses={200: serializers.OnboardingResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        idempotency_keys=False,  # the same file applied again changes nothing (ADR 0022)
+        parser_classes=[MultiPartParser],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def bulk_import(self, request: Request) -> Response:
+        """Bulk onboarding (ADR 0022): a CSV or XLSX of people. With `dry_run=true`, what
+        it would do, row by row, saving nothing; without, apply it in one transaction (only
+        if no row has an error). The same file applied again changes nothing."""
+        payload = serializers.OnboardingUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data["file"]
+        content = upload.read()
+        dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
+        run = (
+            services_onboarding.onboarding_plan if dry_run else services_onboarding.onboarding_apply
+        )
+        plan = run(
+            actor=selectors.actor_from_request(request),
+            organisation_id=payload.validated_data["organisation"],
+            content=content,
+            filename=upload.name or "",
+        )
+        answer = {
+            "dry_run": dry_run,
+            "counts": plan.counts,
+            "rows": [
+                {
+                    "row": row.number,
+                    "employee_number": row.employee_number,
+                    "email": row.email,
+                    "action": row.action or "error",
+                    "row_errors": [{"column": e.column, "message": e.message} for e in row.errors],
+                }
+                for row in plan.rows
+                if row.errors or row.action != "unchanged"
+            ],
+        }
+        return Response(serializers.OnboardingResultSerializer(answer).data)
 
 
 class MembershipFilter(django_filters.FilterSet):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Membership, User
+from accounts.models import Membership, MembershipStatus, User
 from core.email import email_message
 
 logger = logging.getLogger(__name__)
@@ -102,3 +102,22 @@ def invitation_send(*, user_id: int) -> bool:
     )
     logger.info("invitation sent to user %s", user_id)
     return True
+
+
+def import_emails_send(*, organisation_id: int) -> int:
+    """The emails bulk imports into this organisation still owe: an invitation to each
+    account an import made that has not had one, a notice for each imported membership
+    (it carries an employee number) of an existing account not yet told. Returns how many
+    this call sent."""
+    pending = Membership.including_pending.filter(
+        organisation_id=organisation_id, status=MembershipStatus.PENDING
+    ).exclude(employee_number="")
+    invite = pending.filter(accepts_with_password=True, user__invitation_sent_at__isnull=True)
+    notify = pending.filter(accepts_with_password=False, notice_sent_at__isnull=True)
+    sent = sum(
+        invitation_send(user_id=user_id)
+        for user_id in invite.values_list("user_id", flat=True).distinct()
+    )
+    return sent + sum(
+        membership_notice_send(membership_id=pk) for pk in notify.values_list("pk", flat=True)
+    )

@@ -220,6 +220,16 @@ class Membership(models.Model):
         max_length=150, blank=True, editable=False, help_text="The job title the inviter entered."
     )
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    employee_number = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The organisation's own number for the person (bulk onboarding, ADR 0022): "
+        "on the one membership an import manages, unique in the organisation when set.",
+    )
+    starts_on = models.DateField(null=True, blank=True, help_text="Start date, as imported.")
+    leaves_on = models.DateField(
+        null=True, blank=True, help_text="Leaving date, as imported; due, it ends the memberships."
+    )
 
     # The first manager is the default one: pending memberships are out of every query
     # unless asked for by name (the inviting organisation's lists, the person's choice).
@@ -238,6 +248,11 @@ class Membership(models.Model):
                 fields=["user", "organisation", "role"],
                 condition=Q(team__isnull=True),
                 name="membership_unique_in_org",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "employee_number"],
+                condition=~Q(employee_number=""),
+                name="membership_employee_number_unique_in_org",
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=TEAM_ROLES) | Q(team__isnull=False),

@@ -4,7 +4,7 @@ background jobs as their organisation's admins see them."""
 import datetime
 from typing import Any
 
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import (
@@ -241,3 +241,32 @@ MEMBERSHIP_CREATE_SCHEMA = _role_variants(
 PERSON_INVITE_SCHEMA = _role_variants(
     PersonInviteSerializer, "PersonInviteByRole", role_defaults_to_learner=True
 )
+
+
+DRY_RUN_PARAMETER = OpenApiParameter(
+    "dry_run", bool, description="Preview only: say what would change, save nothing."
+)
+
+
+class OnboardingUploadSerializer(serializers.Serializer[Any]):
+    organisation = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    file = serializers.FileField(max_length=255, allow_empty_file=False)
+
+
+class OnboardingErrorSerializer(serializers.Serializer[Any]):
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class OnboardingRowSerializer(serializers.Serializer[Any]):
+    row = serializers.IntegerField()
+    employee_number = serializers.CharField()
+    email = serializers.CharField()
+    action = serializers.CharField(help_text="create, change, move, deactivate or error")
+    row_errors = OnboardingErrorSerializer(many=True)
+
+
+class OnboardingResultSerializer(serializers.Serializer[Any]):
+    dry_run = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    rows = OnboardingRowSerializer(many=True, help_text="Rows that change or have errors.")

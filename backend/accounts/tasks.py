@@ -19,3 +19,11 @@ def send_membership_notice(membership_id: int) -> bool:
     """Tell a person who already had an account which organisation added them (at most
     once)."""
     return invitations.membership_notice_send(membership_id=membership_id)
+
+
+@shared_task(base=JobTask, acks_late=True)
+def send_import_emails(organisation_id: int) -> int:
+    """After a bulk import (ADR 0022): each person it invited their set-password link,
+    each person it added who already had an account the notice; every email at most
+    once, so a retry or a later import's job sends only what is still unsent."""
+    return invitations.import_emails_send(organisation_id=organisation_id)
