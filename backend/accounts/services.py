@@ -6,6 +6,7 @@ from typing import cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.leaving import people_leave
 from accounts.models import (
     TEAM_ROLES,
     KeyScope,
@@ -152,10 +153,18 @@ def invitations_accept_on_password_set(*, user: User) -> int:
 
 @transaction.atomic
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
-    """An org admin ends a membership (a person leaving a team stops being reminded)."""
+    """An org admin ends a membership (a person leaving a team stops being reminded). The
+    person's last membership in the organisation ends their place there, as leaving does
+    (accounts/leaving.py: sessions and the keys they made end too)."""
     _require_write(actor)
     organisation_get_for_admin(actor=actor, organisation_id=membership.organisation_id)
-    membership.delete()
+    others = Membership.including_pending.filter(
+        organisation_id=membership.organisation_id, user_id=membership.user_id
+    ).exclude(pk=membership.pk)
+    if others.exists():
+        membership.delete()
+    else:
+        people_leave(organisation_id=membership.organisation_id, user_ids={membership.user_id})
 
 
 @transaction.atomic
