@@ -30,7 +30,7 @@ def _require_write(actor: Actor) -> None:
         raise Forbidden("This API key is read-only.", code="read_only")
 
 
-def _team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
+def team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
     if team_id is None:
         return None
     team = Team.objects.filter(pk=team_id, organisation_id=organisation_id).first()
@@ -72,7 +72,7 @@ def membership_add(
     organisation entered (else those of its pending invitation), never the account's own."""
     _require_write(actor)
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
-    team = _team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
+    team = team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
     if role in TEAM_ROLES and team is None:
         raise HearthError("Learners and managers belong to a team.", fields={"team": ["Required."]})
     if role == Role.ORG_ADMIN and team is not None:
