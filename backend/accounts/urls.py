@@ -7,6 +7,7 @@ from django.urls import path
 from accounts import (
     views,
     views_keys,
+    views_organisation,
     views_people,
     views_person_admin,
     views_second_factor,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
+    path("organisation/", views_organisation.organisation, name="organisation"),
     path("organisation/teams/", views_teams.teams, name="teams"),
     path("organisation/people/", views_people.people_list, name="people"),
     path("organisation/people/invite/", views_people.person_invite, name="person-invite"),
