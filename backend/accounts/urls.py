@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views, views_keys, views_second_factor, views_teams
+from accounts.views_import import people_import
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -27,6 +28,7 @@ urlpatterns = [
         views_keys.api_key_revoke,
         name="api-key-revoke",
     ),
+    path("organisation/people/import/", people_import, name="people-import"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
