@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from accounts.forms_import import PEOPLE_FILE_MAX_BYTES
-from accounts.models import Membership, Role, User
+from accounts.models import KeyScope, Membership, OrganisationAPIKey, Role, User
 from tests.accounts.test_onboarding import HEADERS, csv_of, people, snapshot, xlsx_of
 from tests.conftest import World
 from tests.factories import MembershipFactory
@@ -215,7 +215,15 @@ def test_nobody_else_reaches_the_page_nor_another_admins_preview(world: World) -
     assert "This preview has expired" in taken.content.decode()
     assert "There is no team “X team A” in Organisation Y." in theirs
     assert held() == before
-    assert Client().get(PAGE).status_code == 302  # signed out: to the sign-in page
+    _, key = OrganisationAPIKey.objects.create_key(
+        name="k", organisation=world.org_x, scope=KeyScope.READ_WRITE
+    )
+    keyed = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    upload = SimpleUploadedFile("people.csv", a_file(world))
+    for client in (keyed, Client()):  # a key is no one signed in: to the sign-in page
+        assert client.get(PAGE).status_code == 302
+        assert client.post(PAGE, {"step": "preview", "file": upload}).status_code == 302
+    assert held() == before
 
 
 def test_an_admin_of_two_organisations_chooses_one(world: World) -> None:

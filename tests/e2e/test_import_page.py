@@ -56,9 +56,7 @@ def test_an_org_admin_previews_and_applies_a_people_file(
     page.get_by_role("button", name="Preview the changes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preview: import people")
     expect(page.get_by_role("definition").first).to_have_text("2")
-    expect(page.get_by_role("row", name="ola.nowak@riverside-nhs.example")).to_contain_text(
-        "Added"
-    )
+    expect(page.get_by_role("row", name="ola.nowak@riverside-nhs.example")).to_contain_text("Added")
     assert not Membership.including_pending.filter(employee_number="N100").exists()
     assert_accessible(page, "the preview")
 
