@@ -73,6 +73,8 @@ PAGE_FORMS: list[tuple[str | None, str, str, dict[str, Any]]] = [
     ("x_admin", "post", "/second-factor/set-up/", {}),
     ("x_admin", "post", "/second-factor/set-up/", {"code": "x" * 300}),
     ("x_learner_a", "post", "/second-factor/set-up/", {"code": "not a code"}),
+    ("x_admin", "post", "/organisation/people/import/", {"step": "preview"}),
+    ("x_admin", "post", "/organisation/people/import/", {"step": "apply", "digest": "x" * 300}),
 ]
 
 

@@ -19,7 +19,16 @@ from accounts.selectors import (
 
 # The pages the main navigation's "Organisation" entry stands for (aria-current).
 ORGANISATION_PAGES = frozenset(
-    {"organisation", "people", "person-invite", "person-admin", "teams", "api-keys", "jobs"}
+    {
+        "organisation",
+        "people",
+        "people-import",
+        "person-invite",
+        "person-admin",
+        "teams",
+        "api-keys",
+        "jobs",
+    }
 )
 
 

@@ -6,6 +6,7 @@ from django.urls import path
 
 from accounts import (
     views,
+    views_import,
     views_keys,
     views_organisation,
     views_people,
@@ -43,6 +44,7 @@ urlpatterns = [
         views_keys.api_key_revoke,
         name="api-key-revoke",
     ),
+    path("organisation/people/import/", views_import.people_import, name="people-import"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
