@@ -4,10 +4,11 @@ admin's background work."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_keys, views_second_factor, views_teams
+from accounts import views, views_identity, views_keys, views_second_factor, views_sso, views_teams
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/organisation/callback/", views_sso.callback, name="sso-callback"),
     path("second-factor/", views_second_factor.challenge, name="second-factor"),
     path("second-factor/set-up/", views_second_factor.setup, name="second-factor-setup"),
     path("second-factor/manage/", views_second_factor.manage, name="second-factor-manage"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
     path("organisation/teams/", views_teams.teams, name="teams"),
+    path("organisation/identity/", views_identity.identity_settings, name="identity"),
     path(
         "organisation/api-keys/<str:prefix>/revoke/",
         views_keys.api_key_revoke,
