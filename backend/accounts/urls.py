@@ -8,6 +8,7 @@ from accounts import views, views_identity, views_keys, views_second_factor, vie
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/organisation/", views_sso.leave_for_provider, name="sso-continue"),
     path("sign-in/organisation/callback/", views_sso.callback, name="sso-callback"),
     path("second-factor/", views_second_factor.challenge, name="second-factor"),
     path("second-factor/set-up/", views_second_factor.setup, name="second-factor-setup"),

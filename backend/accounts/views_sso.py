@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, resolve_url
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -35,12 +35,31 @@ def log_refusal(refusal: SignInRefused) -> None:
 
 
 def to_provider(request: HttpRequest, provider: IdentityProvider, next_url: str) -> HttpResponse:
-    """Send the person to their organisation's provider; the flow waits in the session."""
+    """Start the flow (it waits in the session) and go on to the page that leaves for the
+    provider: the sign-in form's Content Security Policy (`form-action 'self'`) would
+    refuse a redirect from its submission to another origin."""
     redirect_uri = request.build_absolute_uri(reverse("sso-callback"))
     url, flow = sso.authorization_start(provider=provider, redirect_uri=redirect_uri)
     flow["next"] = next_url
+    flow["authorization_url"] = url
+    flow["organisation"] = provider.organisation.name
     request.session[sso.SESSION_KEY] = flow
-    return HttpResponseRedirect(url)
+    return redirect("sso-continue")
+
+
+@require_GET
+def leave_for_provider(request: HttpRequest) -> HttpResponse:
+    """The page that takes the person on to their organisation's provider at once (a
+    refresh, and a link for a browser that does not follow it)."""
+    flow = request.session.get(sso.SESSION_KEY)
+    if not isinstance(flow, dict) or not isinstance(flow.get("authorization_url"), str):
+        messages.error(request, START_AGAIN)
+        return redirect("login")
+    return render(
+        request,
+        "registration/sso_continue.html",
+        {"authorization_url": flow["authorization_url"], "organisation": flow.get("organisation")},
+    )
 
 
 def _signed_in_person(

@@ -4,7 +4,9 @@ the code flow with PKCE, state and nonce signs a member in; a tampered nonce, a 
 issuer, another organisation's provider and an unlisted email domain are each refused,
 with a message on the sign-in page and nobody signed in."""
 
+import html
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -75,12 +77,17 @@ def world(provider_a: Provider, provider_b: Provider) -> SignOnWorld:
 
 
 def start(client: Client, email: str) -> str:
-    """Choose the organisation's account on the sign-in page: the provider's URL."""
+    """Choose the organisation's account on the sign-in page: the provider's URL, from
+    the page that leaves for it."""
     response = client.post(
         "/sign-in/", {"username": email, "password": "", "organisation_account": "1"}
     )
     assert response.status_code == 302, response.content.decode()
-    return str(response["Location"])
+    assert response["Location"] == "/sign-in/organisation/"
+    page = client.get("/sign-in/organisation/").content.decode()
+    link = re.search(r'<a id="organisation-sign-in" href="([^"]+)"', page)
+    assert link is not None, page
+    return html.unescape(link.group(1))
 
 
 def back(client: Client, callback_url: str) -> Any:
