@@ -155,7 +155,7 @@ def id_token_claims(
     keys = _get_json(endpoints.jwks, reason="jwks")
     try:
         decoded = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=list(ALGORITHMS))  # type: ignore[arg-type]
-    except (JoseError, ValueError) as error:
+    except (JoseError, ValueError, KeyError, TypeError) as error:
         raise SignInRefused("signature", detail=str(error)) from error
     claims = dict(decoded.claims)
     _check_claims(claims, provider=provider, nonce=str(flow["nonce"]))

@@ -25,6 +25,7 @@ from tests.factories import (
     TeamFactory,
 )
 from tests.support.oidc_provider import Provider, oidc_provider
+from tests.support.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +235,22 @@ def test_the_sign_in_page_says_when_no_organisation_signs_in_a_domain(
 
     assert response.status_code == 200
     assert "No organisation signs in people at nowhere.test" in response.content.decode()
+    assert sso.SESSION_KEY not in client.session
+
+
+def test_a_provider_that_does_not_answer_is_told_on_the_sign_in_page(world: SignOnWorld) -> None:
+    IdentityProvider.objects.filter(pk=world.riverside_provider.pk).update(
+        issuer=f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    )
+    client = Client()
+
+    response = client.post(
+        "/sign-in/",
+        {"username": "ada@riverside.test", "password": "", "organisation_account": "1"},
+    )
+
+    assert response.status_code == 200
+    assert sso.UNREACHABLE.replace("'", "&#x27;") in response.content.decode()
     assert sso.SESSION_KEY not in client.session
 
 
