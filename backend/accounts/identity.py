@@ -25,6 +25,15 @@ def provider_for_email(email: str) -> IdentityProvider | None:
     )
 
 
+def provider_for_flow(*, provider_id: int, issuer: str) -> IdentityProvider | None:
+    """The provider a sign-in started with, if it is still configured as it was then."""
+    return (
+        IdentityProvider.objects.select_related("organisation", "default_team")
+        .filter(pk=provider_id, issuer=issuer)
+        .first()
+    )
+
+
 def provider_for_organisation(organisation: Organisation) -> IdentityProvider | None:
     """The organisation's provider with its domains, or None when it has none."""
     return (

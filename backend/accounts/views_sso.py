@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from accounts import services_sso, sso
+from accounts import identity, services_sso, sso
 from accounts.models import IdentityProvider, User
 from accounts.second_factor import accept_provider_mfa
 from accounts.sso import SignInRefused
@@ -75,10 +75,8 @@ def _signed_in_person(
             "organisation's IT team.",
             detail=f"{error}: {request.GET.get('error_description', '')}",
         )
-    provider = (
-        IdentityProvider.objects.select_related("organisation", "default_team")
-        .filter(pk=int(flow.get("provider") or 0), issuer=str(flow.get("issuer")))
-        .first()
+    provider = identity.provider_for_flow(
+        provider_id=int(flow.get("provider") or 0), issuer=str(flow.get("issuer"))
     )
     if provider is None:
         raise SignInRefused("provider_changed", START_AGAIN, detail="the provider was changed")

@@ -270,6 +270,23 @@ def test_a_callback_without_this_sessions_state_is_refused(
     assert "started in another browser or tab" in page.content.decode()
 
 
+def test_a_flow_whose_provider_was_changed_meanwhile_is_refused(
+    world: SignOnWorld, provider_a: Provider, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = Client()
+    url = start(client, "ada@riverside.test")
+    callback = provider_a.authorize(url, "ada")
+    IdentityProvider.objects.filter(pk=world.riverside_provider.pk).update(
+        issuer="https://id.riverside.test"
+    )
+
+    with caplog.at_level(logging.WARNING):
+        back(client, callback)
+
+    assert signed_in_id(client) is None
+    assert refusal_reasons(caplog) == ["provider_changed"]
+
+
 def test_an_address_the_provider_has_not_verified_is_refused(
     world: SignOnWorld, provider_a: Provider, caplog: pytest.LogCaptureFixture
 ) -> None:
