@@ -7,7 +7,17 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
-from accounts.models import Membership, Organisation, Partnership, Role, Sector, Team, User
+from accounts.models import (
+    IdentityProvider,
+    IdentityProviderDomain,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    Sector,
+    Team,
+    User,
+)
 from competencies.models import (
     Assessment,
     Competency,
@@ -84,6 +94,26 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     team = factory.SubFactory(TeamFactory)
     organisation = factory.SelfAttribute("team.organisation")
     role = Role.LEARNER
+
+
+class IdentityProviderFactory(DjangoModelFactory[IdentityProvider]):
+    """An organisation's provider; give `domains=["example.org"]` to list its domains."""
+
+    class Meta:
+        model = IdentityProvider
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    issuer = "https://id.example.org"
+    client_id = factory.Sequence(lambda n: f"hearth-client-{n}")
+    client_secret = "a-client-secret"
+
+    @factory.post_generation
+    def domains(
+        obj: IdentityProvider, create: bool, extracted: list[str] | None, **kwargs: object
+    ) -> None:
+        for domain in extracted or []:
+            IdentityProviderDomain.objects.create(provider=obj, domain=domain)
 
 
 class PartnershipFactory(DjangoModelFactory[Partnership]):

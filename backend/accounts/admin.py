@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -9,7 +10,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.forms import PersonChangeForm, PersonCreationForm
-from accounts.models import Membership, Organisation, OrganisationAPIKey, Partnership, Team, User
+from accounts.models import (
+    IdentityProvider,
+    IdentityProviderDomain,
+    Membership,
+    Organisation,
+    OrganisationAPIKey,
+    Partnership,
+    Team,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -103,3 +113,44 @@ class OrganisationAPIKeyAdmin(admin.ModelAdmin[OrganisationAPIKey]):
             f"The key for {obj.organisation} is {key} . Copy it now: it is not shown again.",
             level=messages.WARNING,
         )
+
+
+class IdentityProviderForm(forms.ModelForm[IdentityProvider]):
+    """The client secret is write-only: never shown back; left empty, the saved one stays."""
+
+    client_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Never shown once saved. Leave empty to keep the saved one.",
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "organisation",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "creates_people",
+            "default_team",
+            "password_sign_in",
+            "provider_mfa_trusted",
+        ]
+
+    def clean_client_secret(self) -> str:
+        return str(self.cleaned_data.get("client_secret") or self.instance.client_secret or "")
+
+
+class IdentityProviderDomainInline(admin.TabularInline[IdentityProviderDomain, IdentityProvider]):
+    model = IdentityProviderDomain
+    extra = 1
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin[IdentityProvider]):
+    """An organisation's single sign-on provider (ADR 0024)."""
+
+    form = IdentityProviderForm
+    list_display = ["organisation", "issuer", "client_id", "password_sign_in", "creates_people"]
+    autocomplete_fields = ["organisation", "default_team"]
+    inlines = [IdentityProviderDomainInline]

@@ -28,6 +28,7 @@ ORGANISATION_PAGES = frozenset(
         "teams",
         "api-keys",
         "jobs",
+        "identity",
     }
 )
 

@@ -6,15 +6,27 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
-from accounts.models import User
+from accounts import identity
+from accounts.models import IdentityProvider, User
 from core.names import normalise_name
+
+# The sign-in page's second button: go to the organisation's own provider (ADR 0024).
+PROVIDER_BUTTON = "organisation_account"
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
-    """Sign in by email address; labels and autocomplete tokens suit password managers."""
+    """Sign in by email address; labels and autocomplete tokens suit password managers.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    With the organisation's-account button (`provider_wanted`), only the email address is
+    read: its domain chooses the organisation's provider (`self.provider`), and nothing is
+    authenticated here. A person all of whose organisations turned password sign-in off is
+    refused a password sign-in, pointed at that button."""
+
+    def __init__(self, *args: Any, provider_wanted: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.provider_wanted = provider_wanted
+        self.provider: IdentityProvider | None = None
+        self.fields["password"].required = not provider_wanted
         self.fields["username"].label = "Email address"
         # Focus starts in the email box, unless the form came back with errors: then it
         # starts on the error summary (static/js/error-summary.js).
@@ -31,6 +43,30 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
             "That email address and password do not match an account. "
             "Check both and try again, or reset your password."
         )
+
+    def clean(self) -> dict[str, Any]:
+        if not self.provider_wanted:
+            return super().clean()
+        email = self.cleaned_data.get("username") or ""
+        if email:
+            self.provider = identity.provider_for_email(email)
+            if self.provider is None:
+                raise forms.ValidationError(
+                    "No organisation signs in people at %(domain)s with its own account in "
+                    "Hearth. Enter your password and choose Sign in.",
+                    code="no_provider",
+                    params={"domain": identity.email_domain(email) or "that address"},
+                )
+        return self.cleaned_data
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if isinstance(user, User) and identity.password_sign_in_refused(user):
+            raise forms.ValidationError(
+                "Your organisation signs you in with its own account, not a password. "
+                "Choose “Use your organisation's account” instead.",
+                code="password_sign_in_off",
+            )
 
 
 class HearthPasswordResetForm(auth_forms.PasswordResetForm):

@@ -329,3 +329,56 @@ class OrganisationAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "organisation API key"
         verbose_name_plural = "organisation API keys"
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider for single sign-on (ADR 0024): its
+    people whose email domain it lists sign in there instead of with a password."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    issuer = models.URLField(
+        max_length=300,
+        help_text="The provider's issuer URL, exactly as its ID tokens say it (its discovery "
+        "document is at <issuer>/.well-known/openid-configuration).",
+    )
+    client_id = models.CharField(max_length=300)
+    client_secret = models.CharField(max_length=500, blank=True)
+    creates_people = models.BooleanField(
+        "first sign-in may create a person",
+        default=False,
+        help_text="Someone the provider vouches for, with no account here yet, joins as a "
+        "learner in the default team.",
+    )
+    default_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    password_sign_in = models.BooleanField(
+        "password sign-in allowed",
+        default=True,
+        help_text="Off: people whose only organisations sign in here must use single sign-on.",
+    )
+    provider_mfa_trusted = models.BooleanField(
+        "trust the provider's second factor",
+        default=True,
+        help_text="A sign-in whose ID token says the provider asked for a second factor "
+        "(amr) is not asked for another (ADR 0023).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.issuer}"
+
+
+class IdentityProviderDomain(models.Model):
+    """An email domain whose people sign in through one provider: one provider a domain."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain

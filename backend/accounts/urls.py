@@ -6,17 +6,21 @@ from django.urls import path
 
 from accounts import (
     views,
+    views_identity,
     views_import,
     views_keys,
     views_organisation,
     views_people,
     views_person_admin,
     views_second_factor,
+    views_sso,
     views_teams,
 )
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/organisation/", views_sso.leave_for_provider, name="sso-continue"),
+    path("sign-in/organisation/callback/", views_sso.callback, name="sso-callback"),
     path("second-factor/", views_second_factor.challenge, name="second-factor"),
     path("second-factor/set-up/", views_second_factor.setup, name="second-factor-setup"),
     path("second-factor/manage/", views_second_factor.manage, name="second-factor-manage"),
@@ -39,6 +43,7 @@ urlpatterns = [
         views_person_admin.person_admin,
         name="person-admin",
     ),
+    path("organisation/identity/", views_identity.identity_settings, name="identity"),
     path(
         "organisation/api-keys/<str:prefix>/revoke/",
         views_keys.api_key_revoke,

@@ -17,23 +17,41 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import people, selectors, services
+from accounts import people, selectors, services, views_sso
 from accounts.forms import (
+    PROVIDER_BUTTON,
     EmailAuthenticationForm,
     HearthPasswordResetForm,
     HearthSetPasswordForm,
 )
 from accounts.models import User
+from accounts.sso import SignInRefused
 from core.pages import not_found_as_404, refusal_as_message
 
 JOBS_PAGE_SIZE = 50
 
 
 class SignInView(auth_views.LoginView):
-    """Sign in with email and password (throttled by django-axes)."""
+    """Sign in with email and password (throttled by django-axes), or, from the email
+    address alone, go to the organisation's own provider (ADR 0024; views_sso)."""
 
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["provider_wanted"] = PROVIDER_BUTTON in self.request.POST
+        return kwargs
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        if isinstance(form, EmailAuthenticationForm) and form.provider is not None:
+            try:
+                return views_sso.to_provider(self.request, form.provider, self.get_redirect_url())
+            except SignInRefused as refusal:
+                views_sso.log_refusal(refusal)
+                form.add_error(None, refusal.message)
+                return self.form_invalid(form)
+        return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         """After a wrong password, warn when one more would lock the account (django-axes
