@@ -27,6 +27,12 @@ def names_on(response: HttpResponseBase) -> str:
 def test_the_admin_finds_people_by_name_email_number_team_role_and_status(world: World) -> None:
     Membership.objects.filter(user=world.x_learner_b).update(employee_number="HR-77")
     staff = world.people_of(world.org_x)
+    # Names of our own (Faker's may hold an apostrophe, escaped in HTML, or one another).
+    for number, person in enumerate([*staff, world.y_learner]):
+        person.full_name = f"Person Number{number:02}"
+        person.save(update_fields=["full_name"])
+    for who in ("x_admin", "x_manager_a", "x_assessor_a", "x_learner_a", "x_learner_b"):
+        getattr(world, who).refresh_from_db()
     invited = factories.UserFactory.create(full_name="Account Name", email="new@example.org")
     factories.MembershipFactory.create(
         user=invited,
@@ -40,7 +46,7 @@ def test_the_admin_finds_people_by_name_email_number_team_role_and_status(world:
 
     everyone = names_on(admin.get("/organisation/people/"))
     by_number = names_on(admin.get("/organisation/people/", {"q": "hr-77"}))
-    by_email = names_on(admin.get("/organisation/people/", {"q": world.x_manager_a.email[:6]}))
+    by_email = names_on(admin.get("/organisation/people/", {"q": world.x_manager_a.email}))
     in_b = names_on(admin.get("/organisation/people/", {"team": world.x_team_b.pk}))
     managers = names_on(admin.get("/organisation/people/", {"role": "manager"}))
     pending = names_on(admin.get("/organisation/people/", {"status": "pending"}))
@@ -51,7 +57,7 @@ def test_the_admin_finds_people_by_name_email_number_team_role_and_status(world:
     # A pending invitation shows what the organisation entered, never the account's name.
     assert "Invited Name" in everyone and "Account Name" not in everyone
     assert world.x_learner_b.full_name in by_number and world.x_learner_a.full_name not in by_number
-    assert world.x_manager_a.full_name in by_email
+    assert world.x_manager_a.full_name in by_email and world.x_learner_a.full_name not in by_email
     assert world.x_learner_b.full_name in in_b and world.x_learner_a.full_name not in in_b
     assert world.x_manager_a.full_name in managers and world.x_learner_a.full_name not in managers
     assert "Invited Name" in pending and world.x_learner_a.full_name not in pending
