@@ -15,7 +15,8 @@
 Scope, honestly: this checks the thin layers only. Writes elsewhere outside services.py
 are not checked here; they are the worker modules' writes to the records of their job
 (an email's claim, a PDF's row, the reminder log), certificates/records.py (the one
-current certificate, created by both the completion step and the issuing job), core's
+current certificate, created by both the completion step and the issuing job),
+accounts/leaving.py (a person leaving: by an org admin, an import and the daily job), core's
 own infrastructure (jobs.py, idempotency.py), admin.py, models.py and demo/ (seed data).
 """
 
@@ -82,6 +83,7 @@ PAGE_MODULE_NAMES = frozenset({"views.py", "forms.py", "tasks.py"})
 WORKER_MODULES = frozenset(
     {
         "accounts/invitations.py",
+        "accounts/leavers.py",
         "certificates/issuing.py",
         "compliance/renewals.py",
         "notifications/planning.py",

@@ -17,6 +17,11 @@ BEAT_SCHEDULE = {
         # A relay that could not start in time is replaced by the next, not queued behind it.
         "options": {"expires": RELAY_INTERVAL},
     },
+    # First, so nobody who has left is enrolled or reminded today.
+    "daily-leavers": {
+        "task": "accounts.tasks.end_due_memberships",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Before the reminders, so a renewal enrolled today is reminded of today.
     "daily-renewals": {
         "task": "compliance.tasks.enrol_renewals",

@@ -17,7 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import people, selectors, serializers, services, services_onboarding
+from accounts import (
+    people,
+    selectors,
+    serializers,
+    services,
+    services_leavers,
+    services_onboarding,
+)
 from accounts.models import Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from core.errors import NotFound
 from core.filters import IdFilter
@@ -154,6 +161,27 @@ class PersonViewSet(
         return Response(
             serializers.PersonInvitedSerializer(answer).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=serializers.PersonDeactivateSerializer, responses={204: None})
+    @action(
+        detail=True,
+        methods=["post"],
+        idempotency_keys=False,  # a second call finds nobody to deactivate (404)
+        filterset_class=None,
+    )
+    def deactivate(self, request: Request, pk: str) -> Response:
+        """The person leaves the organisation now (ADR 0026): their memberships there end,
+        their sessions end on their next request, the keys they made there are revoked and
+        no further reminders go to them; their records and certificates stay."""
+        person = self.get_object()
+        payload = serializers.PersonDeactivateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services_leavers.person_leave(
+            actor=selectors.actor_from_request(request),
+            organisation_id=payload.validated_data["organisation"],
+            user_id=person.pk,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request={"multipart/form-data": serializers.OnboardingUploadSerializer},

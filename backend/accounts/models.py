@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from rest_framework_api_key.models import AbstractAPIKey
 
 from core.names import normalise_name
@@ -80,6 +81,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sessions_ended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the person last left an organisation: every session signed in "
+        "before it ends on its next request.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -98,6 +106,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def get_session_auth_hash(self) -> str:
+        """Django's check of every signed-in request: the password's HMAC, as Django makes
+        it, and once the person has left an organisation, that moment too, so leaving
+        ends every session they had (as a password change does)."""
+        password_hash = super().get_session_auth_hash()
+        if self.sessions_ended_at is None:
+            return password_hash
+        return salted_hmac(
+            "hearth.accounts.User.get_session_auth_hash",
+            f"{password_hash}:{self.sessions_ended_at.isoformat()}",
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class QuizAnswersShown(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -103,4 +104,44 @@ def people_visible_to(actor: Actor) -> QuerySet[User]:
             ),
         )
         .order_by("shown_full_name", "pk")
+    )
+
+
+def organisation_people(
+    actor: Actor,
+    *,
+    organisation_id: int,
+    search: str = "",
+    team_id: int | None = None,
+    role: str = "",
+    status: str = "",
+) -> QuerySet[User]:
+    """An org admin's people page: everyone holding (or invited to) a membership of one of
+    their organisations, as people_visible_to shows them, filtered by name or email, team,
+    role and whether they have accepted; each with `here`, their memberships there."""
+    if organisation_id not in actor.admin_organisation_ids:
+        return User.objects.none()
+    held = Membership.including_pending.filter(organisation_id=organisation_id)
+    if team_id is not None:
+        held = held.filter(team_id=team_id)
+    if role:
+        held = held.filter(role=role)
+    if status:
+        held = held.filter(status=status)
+    people = people_visible_to(actor).filter(pk__in=held.values("user_id"))
+    if search:
+        people = people.filter(
+            Q(shown_full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(
+                pk__in=Membership.including_pending.filter(
+                    organisation_id=organisation_id, employee_number__iexact=search
+                ).values("user_id")
+            )
+        )
+    here = Membership.including_pending.filter(organisation_id=organisation_id).select_related(
+        "team"
+    )
+    return people.prefetch_related(
+        Prefetch("memberships", queryset=here.order_by("role", "team__name"), to_attr="here")
     )

@@ -248,6 +248,12 @@ DRY_RUN_PARAMETER = OpenApiParameter(
 )
 
 
+class PersonDeactivateSerializer(serializers.Serializer[Any]):
+    organisation = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The organisation the person leaves."
+    )
+
+
 class OnboardingUploadSerializer(serializers.Serializer[Any]):
     organisation = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     file = serializers.FileField(max_length=255, allow_empty_file=False)

@@ -6,6 +6,7 @@ from typing import cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.leaving import people_leave
 from accounts.models import (
     TEAM_ROLES,
     KeyScope,
@@ -29,7 +30,7 @@ def _require_write(actor: Actor) -> None:
         raise Forbidden("This API key is read-only.", code="read_only")
 
 
-def _team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
+def team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
     if team_id is None:
         return None
     team = Team.objects.filter(pk=team_id, organisation_id=organisation_id).first()
@@ -90,7 +91,7 @@ def membership_add(
     organisation entered (else those of its pending invitation), never the account's own."""
     _require_write(actor)
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
-    team = _team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
+    team = team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
     if role in TEAM_ROLES and team is None:
         raise HearthError("Learners and managers belong to a team.", fields={"team": ["Required."]})
     if role == Role.ORG_ADMIN and team is not None:
@@ -171,10 +172,18 @@ def invitations_accept_on_password_set(*, user: User) -> int:
 
 @transaction.atomic
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
-    """An org admin ends a membership (a person leaving a team stops being reminded)."""
+    """An org admin ends a membership (a person leaving a team stops being reminded). The
+    person's last membership in the organisation ends their place there, as leaving does
+    (accounts/leaving.py: sessions and the keys they made end too)."""
     _require_write(actor)
     organisation_get_for_admin(actor=actor, organisation_id=membership.organisation_id)
-    membership.delete()
+    others = Membership.including_pending.filter(
+        organisation_id=membership.organisation_id, user_id=membership.user_id
+    ).exclude(pk=membership.pk)
+    if others.exists():
+        membership.delete()
+    else:
+        people_leave(organisation_id=membership.organisation_id, user_ids={membership.user_id})
 
 
 @transaction.atomic

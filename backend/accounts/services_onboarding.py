@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.leaving import people_leave
 from accounts.models import Membership, MembershipStatus, Organisation, Role, Team, User
 from accounts.onboarding_file import FileError, Row, RowError, parse
 from accounts.selectors import Actor, organisation_get_for_admin
@@ -240,9 +241,7 @@ def _write(plan: Plan) -> None:
     Membership.including_pending.bulk_update(
         changed, ["team", "role", "invited_full_name", "employee_number", "starts_on", "leaves_on"]
     )
-    Membership.including_pending.filter(
-        organisation=organisation, user_id__in=plan.leaving_ids
-    ).delete()
+    people_leave(organisation_id=organisation.pk, user_ids=plan.leaving_ids, now=now)
     _notify(plan, new_ids, made)
 
 

@@ -4,7 +4,14 @@ admin's background work."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_keys, views_second_factor, views_teams
+from accounts import (
+    views,
+    views_keys,
+    views_people,
+    views_person_admin,
+    views_second_factor,
+    views_teams,
+)
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -22,6 +29,13 @@ urlpatterns = [
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
     path("organisation/teams/", views_teams.teams, name="teams"),
+    path("organisation/people/", views_people.people_list, name="people"),
+    path("organisation/people/invite/", views_people.person_invite, name="person-invite"),
+    path(
+        "organisation/<int:organisation_id>/people/<int:person_id>/",
+        views_person_admin.person_admin,
+        name="person-admin",
+    ),
     path(
         "organisation/api-keys/<str:prefix>/revoke/",
         views_keys.api_key_revoke,

@@ -20,11 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership
 from competencies.models import Assessment
 from core.email import email_message, mail_domain
 from notifications.digests import digest_contexts, long_date
@@ -61,21 +62,41 @@ def _site() -> str:
     return settings.SITE_URL
 
 
+LEFT = "Not sent: the person has left the organisation."
+
+
 def _claim(batch_size: int, only: Iterable[int] | None = None) -> list[int]:
-    with transaction.atomic():
-        queryset = ReminderLog.objects.filter(status=Status.PENDING)
-        if only is not None:
-            queryset = queryset.filter(pk__in=list(only))
-        ids = list(
-            queryset.select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if ids:
-            ReminderLog.objects.filter(pk__in=ids).update(
-                status=Status.SENDING, attempts=F("attempts") + 1
+    """Claim a batch of pending rows; those planned while the person was a member and due
+    after they left (a retry, say) are marked skipped instead, never sent."""
+    still_member = Membership.objects.filter(
+        user_id=OuterRef("person_id"), organisation_id=OuterRef("organisation_id")
+    )
+    while True:
+        with transaction.atomic():
+            queryset = ReminderLog.objects.filter(status=Status.PENDING)
+            if only is not None:
+                queryset = queryset.filter(pk__in=list(only))
+            ids = list(
+                queryset.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
             )
-    return ids
+            if not ids:
+                return []
+            left = ReminderLog.objects.filter(pk__in=ids, organisation__isnull=False).exclude(
+                Exists(still_member)
+            )
+            left_ids = set(left.values_list("pk", flat=True))
+            if left_ids:
+                ReminderLog.objects.filter(pk__in=left_ids).update(
+                    status=Status.SKIPPED, last_error=LEFT
+                )
+            ids = [pk for pk in ids if pk not in left_ids]
+            if ids:
+                ReminderLog.objects.filter(pk__in=ids).update(
+                    status=Status.SENDING, attempts=F("attempts") + 1
+                )
+                return ids
 
 
 def _contexts(logs: list[ReminderLog]) -> dict[int, dict[str, Any]]:
