@@ -1,16 +1,20 @@
 """Fixtures for automatic provisioning: an organisation, its org admin and a token."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from accounts.models import Organisation, Role, User
 from accounts.selectors import actor_for_user
 from provisioning.services import provisioning_token_create
 from tests import factories
+from tests.support.notifications import smtp_mailers
+from tests.support.smtp import Mailbox, smtp_server
 
 
 @dataclass
@@ -93,3 +97,12 @@ def scim_a(org_a: Provisioned) -> Scim:
 @pytest.fixture
 def scim_b(org_b: Provisioned) -> Scim:
     return Scim(org_b)
+
+
+@pytest.fixture
+def mailbox(settings: Settings) -> Iterator[Mailbox]:
+    """Email goes by SMTP to a real server on loopback (as tests/notifications' fixture)."""
+    with smtp_server() as (box, port):
+        settings.MAILERS = smtp_mailers(port)
+        settings.SITE_URL = "https://hearth.example.org"
+        yield box
