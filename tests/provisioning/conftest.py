@@ -29,9 +29,9 @@ class Provisioned:
 
 
 def provisioned_organisation(name: str) -> Provisioned:
-    organisation = factories.OrganisationFactory(name=name)
-    admin = factories.UserFactory()
-    factories.MembershipFactory(
+    organisation = factories.OrganisationFactory.create(name=name)
+    admin = factories.UserFactory.create()
+    factories.MembershipFactory.create(
         user=admin, organisation=organisation, team=None, role=Role.ORG_ADMIN
     )
     _, secret = provisioning_token_create(
