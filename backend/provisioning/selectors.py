@@ -18,13 +18,10 @@ def _scim_id(value: str) -> uuid.UUID | None:
 
 
 def provisioned_users(*, organisation_id: int) -> QuerySet[ProvisionedUser]:
-    """The organisation's provisioned people, oldest first, with their groups (2 queries)."""
+    """The organisation's provisioned people, oldest first, with their accounts (1 query)."""
     return (
         ProvisionedUser.objects.filter(organisation_id=organisation_id)
         .select_related("user")
-        .prefetch_related(
-            Prefetch("groups", queryset=ProvisionedGroup.objects.select_related("team"))
-        )
         .order_by("created_at", "id")
     )
 

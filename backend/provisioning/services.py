@@ -37,6 +37,32 @@ def provisioning_actor(*, organisation_id: int) -> Actor:
     )
 
 
+def _within(limit: int, **values: str | None) -> None:
+    """Refuse a value longer than Hearth keeps (invalidValue), never cut it short."""
+    for name, value in values.items():
+        if value is not None and len(value) > limit:
+            raise HearthError(
+                f"{name} is longer than {limit} characters.",
+                fields={name: [f"At most {limit} characters."]},
+            )
+
+
+def _check_user_lengths(resource: resources.User) -> None:
+    _within(254, userName=resource.user_name, externalId=resource.external_id)
+    name = resource.name
+    _within(
+        150,
+        displayName=resource.display_name,
+        title=resource.title,
+        **{
+            "name.formatted": name.formatted if name else None,
+            "name.givenName": name.given_name if name else None,
+            "name.familyName": name.family_name if name else None,
+        },
+    )
+    _within(254, **{"emails.value": email.value for email in resource.emails or []})
+
+
 def _email_of(resource: resources.User) -> str:
     """The address Hearth signs the person in with: the primary email, else the work one,
     else the first, else the userName if it is an address."""
@@ -138,6 +164,7 @@ def _deactivate(record: ProvisionedUser) -> None:
 
 def _apply_user(*, record: ProvisionedUser, resource: resources.User) -> ProvisionedUser:
     """Write the resource to the record, then bring Hearth in line with its active flag."""
+    _check_user_lengths(resource)
     user_name = (resource.user_name or "").strip()
     if not user_name:
         raise HearthError("Give the person a userName.", fields={"userName": ["Required."]})
@@ -166,6 +193,7 @@ def provisioned_user_create(*, organisation_id: int, resource: resources.User) -
     """A client adds a person to the organisation: their account is found by email (an
     account of another organisation is linked, never changed) or made, invited, with no
     password; the organisation's record keeps what the client says of them."""
+    _check_user_lengths(resource)
     email = _email_of(resource)
     user, created = User.objects.get_or_create(
         email=email,
@@ -226,8 +254,14 @@ def _valid_ids(values: set[str]) -> list[str]:
     return valid
 
 
+def _group_name(resource: resources.Group) -> str:
+    _within(200, displayName=resource.display_name)
+    _within(254, externalId=resource.external_id)
+    return normalise_name(resource.display_name or "")
+
+
 def _apply_group(*, group: ProvisionedGroup, resource: resources.Group) -> ProvisionedGroup:
-    name = normalise_name(resource.display_name or "")
+    name = _group_name(resource)
     if not name:
         raise HearthError("Name the group.", fields={"displayName": ["Required."]})
     members = _members_of(organisation_id=group.organisation_id, resource=resource)
@@ -258,7 +292,7 @@ def provisioned_group_create(
 ) -> ProvisionedGroup:
     """A client adds a team (an existing team of that name, not yet provisioned, is
     adopted); its members become the team's learners while they are active."""
-    name = normalise_name(resource.display_name or "")
+    name = _group_name(resource)
     team = Team.objects.filter(organisation_id=organisation_id, name=name).first()
     if team is None:
         team = accounts_services.team_create(

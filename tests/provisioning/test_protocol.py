@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.models import Membership
 from provisioning.models import ProvisionedUser
-from tests.provisioning.conftest import GROUP, USER, Scim
+from tests.provisioning.conftest import GROUP, PATCH, USER, Scim
 
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 
@@ -105,3 +105,70 @@ def test_one_organisations_token_gets_404_for_anothers_users_and_groups(
     assert Membership.including_pending.filter(user__email="pat@hillside.example").count() == 1
     assert scim_b.send("GET", f"Users/{theirs['id']}").status_code == 200
     assert ProvisionedUser.objects.get(scim_id=theirs["id"]).active is True
+
+
+# Odd bodies and queries a client might send; none may answer a 500, every answer is SCIM's.
+BODIES: list[object] = [
+    None,
+    1,
+    "x",
+    [],
+    {},
+    {"schemas": []},
+    {"schemas": [USER]},
+    {"schemas": [USER], "userName": 5},
+    {"schemas": [USER], "userName": "a", "emails": "x"},
+    {"schemas": [USER], "userName": "a", "emails": [{"value": 3}]},
+    {"schemas": [USER], "userName": "a", "emails": [{"value": "a@b.example"}], "id": "x"},
+    {"schemas": [USER], "userName": "a", "emails": [{"value": "a@b.example"}], "active": "maybe"},
+    {"schemas": [USER], "userName": "a" * 300, "emails": [{"value": "a@b.example"}]},
+    {"schemas": [USER], "userName": "a", "emails": [{"value": "a@b.example"}], "name": "flat"},
+    {"schemas": [PATCH], "Operations": [{"op": "bogus", "path": "x"}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "nope", "value": 1}]},
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "emails[", "value": 1}]},
+    {
+        "schemas": [PATCH],
+        "Operations": [{"op": "replace", "value": {"active": False, "urn:x:y": 1}}],
+    },
+    {
+        "schemas": [PATCH],
+        "Operations": [{"op": "add", "path": "members", "value": [{"value": "nope"}]}],
+    },
+    {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "id", "value": "x"}]},
+    {"schemas": [GROUP], "displayName": ""},
+    {"schemas": [GROUP], "displayName": "x" * 300},
+    {"schemas": [GROUP], "displayName": "G", "members": [{"value": None}]},
+]
+QUERIES = [
+    "?startIndex=0",
+    "?startIndex=-5&count=-1",
+    "?count=100000",
+    "?filter=nope eq 1",
+    '?filter=userName co "a"',
+    '?filter=emails[type eq "work"].value eq "x"',
+    "?attributes=nope",
+    "?excludedAttributes=,,",
+    "?filter=(((",
+    "?sortBy=userName",
+    '?filter=meta.created gt "2020"',
+]
+
+
+def test_odd_bodies_and_queries_never_answer_500(scim_a: Scim) -> None:
+    user = scim_a.create_user("base", "base@x.example")
+    group = scim_a.create_group("G0", [user["id"]])
+    paths = ["Users", "Groups", f"Users/{user['id']}", f"Groups/{group['id']}", ".search"]
+    answered = []
+    for path in paths:
+        for method in ("POST", "PUT", "PATCH"):
+            answered += [(method, path, scim_a.send(method, path, body)) for body in BODIES]
+        answered += [("GET", path + query, scim_a.send("GET", path + query)) for query in QUERIES]
+
+    wrong = [
+        (method, path, response.status_code)
+        for method, path, response in answered
+        if response.status_code >= 500
+        or (response.status_code != 204 and response["Content-Type"] != "application/scim+json")
+    ]
+    assert len(answered) == 5 * (3 * len(BODIES) + len(QUERIES))
+    assert wrong == []
