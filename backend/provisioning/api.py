@@ -37,13 +37,20 @@ def _group_answer(
     return answer(dump(resource, context, request), status=status, location=location or "")
 
 
+def _users_page(request: HttpRequest, organisation_id: int, search: Any) -> dict[str, Any]:
+    return list_page(search, [(resources.User, all_users(request, organisation_id, search))])
+
+
+def _groups_page(request: HttpRequest, organisation_id: int, search: Any) -> dict[str, Any]:
+    return list_page(search, [(resources.Group, all_groups(request, organisation_id, search))])
+
+
 @scim_view("GET", "POST")
 def users(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """GET lists the organisation's users (filter, startIndex, count); POST adds one."""
     if request.method == "GET":
         search = query_parameters(request)
-        page = list_page(search, [(resources.User, all_users(request, organisation_id))])
-        return answer(page)
+        return answer(_users_page(request, organisation_id, search))
     resource = resources.User.model_validate(
         body_of(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
@@ -55,7 +62,9 @@ def users(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def users_search(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """POST /Users/.search: the same list, asked for in the body."""
     search = body_of(request)
-    return answer(list_page(search, [(resources.User, all_users(request, organisation_id))]))
+    return answer(
+        list_page(search, [(resources.User, all_users(request, organisation_id, search))])
+    )
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -90,7 +99,9 @@ def groups(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """GET lists the organisation's groups; POST adds one (a team)."""
     if request.method == "GET":
         search = query_parameters(request)
-        return answer(list_page(search, [(resources.Group, all_groups(request, organisation_id))]))
+        return answer(
+            list_page(search, [(resources.Group, all_groups(request, organisation_id, search))])
+        )
     resource = resources.Group.model_validate(
         body_of(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
@@ -105,7 +116,9 @@ def groups(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def groups_search(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """POST /Groups/.search."""
     search = body_of(request)
-    return answer(list_page(search, [(resources.Group, all_groups(request, organisation_id))]))
+    return answer(
+        list_page(search, [(resources.Group, all_groups(request, organisation_id, search))])
+    )
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -138,13 +151,13 @@ def group(request: HttpRequest, organisation_id: int, scim_id: str) -> HttpRespo
 @scim_view("POST")
 def search(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """POST /.search: users and groups at once (RFC 7644 §3.4.3)."""
-    body = body_of(request)
+    search = body_of(request)
     return answer(
         list_page(
-            body,
+            search,
             [
-                (resources.User, all_users(request, organisation_id)),
-                (resources.Group, all_groups(request, organisation_id)),
+                (resources.User, all_users(request, organisation_id, search)),
+                (resources.Group, all_groups(request, organisation_id, search)),
             ],
         )
     )

@@ -20,6 +20,7 @@ from scim2_models import (
     SCIMException,
     SearchRequest,
 )
+from scim2_models.path import CompareOperator, Comparison
 
 from core.errors import Conflict, HearthError
 from provisioning import resources, selectors
@@ -151,17 +152,47 @@ def list_page(
     return listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=request)
 
 
-def all_users(request: HttpRequest, organisation_id: int) -> list[Resource[Any]]:
+# The lookups a filter of one `eq` on these attributes narrows the rows to in SQL before
+# scim2-models matches them (Entra ID asks `userName eq "..."` for each person it syncs).
+NARROWED = {
+    "User": {"username": "user_name__iexact", "externalid": "external_id"},
+    "Group": {"displayname": "team__name__iexact", "externalid": "external_id"},
+}
+
+
+def narrowing(model: type[Resource[Any]], search: Any) -> dict[str, str]:
+    """Django lookups that keep at least every row the search's filter matches: for a
+    single ASCII `eq` comparison on a narrowed attribute; otherwise none."""
+    if not isinstance(search, dict) or not search.get("filter"):
+        return {}
+    bound = SearchRequest[model].model_validate(search, scim_ctx=Context.SEARCH_REQUEST)  # type: ignore[valid-type]
+    node = bound.filter.ast if bound.filter is not None else None
+    if not isinstance(node, Comparison) or node.op != CompareOperator.eq:
+        return {}
+    path, value = node.attr_path, node.value
+    lookup = NARROWED[model.__name__].get(path.attr.lower())
+    if lookup is None or path.sub_attr or not isinstance(value, str) or not value.isascii():
+        return {}
+    return {lookup: value}
+
+
+def all_users(
+    request: HttpRequest, organisation_id: int, search: dict[str, Any]
+) -> list[Resource[Any]]:
     base = base_url(request)
+    rows = selectors.provisioned_users(organisation_id=organisation_id)
     return [
         resources.user_resource(record, base_url=base)
-        for record in selectors.provisioned_users(organisation_id=organisation_id)
+        for record in rows.filter(**narrowing(resources.User, search))
     ]
 
 
-def all_groups(request: HttpRequest, organisation_id: int) -> list[Resource[Any]]:
+def all_groups(
+    request: HttpRequest, organisation_id: int, search: dict[str, Any]
+) -> list[Resource[Any]]:
     base = base_url(request)
+    rows = selectors.provisioned_groups(organisation_id=organisation_id)
     return [
         resources.group_resource(group, base_url=base)
-        for group in selectors.provisioned_groups(organisation_id=organisation_id)
+        for group in rows.filter(**narrowing(resources.Group, search))
     ]

@@ -60,7 +60,8 @@ def _check_user_lengths(resource: resources.User) -> None:
             "name.familyName": name.family_name if name else None,
         },
     )
-    _within(254, **{"emails.value": email.value for email in resource.emails or []})
+    for email in resource.emails or []:
+        _within(254, **{"emails.value": email.value})
 
 
 def _email_of(resource: resources.User) -> str:

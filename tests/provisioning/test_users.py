@@ -165,3 +165,17 @@ def test_patch_remove_of_the_user_name_is_refused_in_scim_form(scim_a: Scim) -> 
     assert response["Content-Type"] == "application/scim+json"
     assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     assert ProvisionedUser.objects.get(scim_id=user["id"]).user_name == "pat"
+
+
+def test_filters_narrowed_in_sql_find_what_scim2_models_would(scim_a: Scim) -> None:
+    pat = scim_a.create_user("pat", "pat@riverside.example", externalId="E-1")
+    scim_a.create_user("sam", "sam@riverside.example", externalId="E-2")
+
+    def found(query: str) -> list[str]:
+        return [r["id"] for r in scim_a.send("GET", f"Users?filter={query}").json()["Resources"]]
+
+    assert found('externalId eq "E-1"') == [pat["id"]]
+    assert found('externalId eq "e-1"') == []  # externalId is case-exact (RFC 7643 §3.1)
+    assert found('userName eq "PAT"') == [pat["id"]]
+    assert found('userName eq "pat" and externalId eq "E-2"') == []
+    assert found('userName sw "pa"') == [pat["id"]]
