@@ -95,6 +95,10 @@ def test_one_organisations_token_gets_404_for_anothers_users_and_groups(
     )
     assert scim_a.send("GET", "Users").json()["totalResults"] == 0
     assert scim_a.send("GET", "Groups").json()["totalResults"] == 0
+    searched = scim_a.send(
+        "POST", ".search", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}
+    )
+    assert (searched.status_code, searched.json()["totalResults"]) == (200, 0)
     # Their person cannot be put into our group either: not found, nothing made.
     response = scim_a.send(
         "POST",
