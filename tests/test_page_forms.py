@@ -73,6 +73,17 @@ PAGE_FORMS: list[tuple[str | None, str, str, dict[str, Any]]] = [
     ("x_admin", "post", "/second-factor/set-up/", {}),
     ("x_admin", "post", "/second-factor/set-up/", {"code": "x" * 300}),
     ("x_learner_a", "post", "/second-factor/set-up/", {"code": "not a code"}),
+    ("x_admin", "post", "/organisation/people/import/", {"step": "preview"}),
+    ("x_admin", "get", "/organisation/people/", {"team": "x", "role": "king", "q": "x" * 101}),
+    ("x_admin", "post", "/organisation/people/invite/", {}),
+    (
+        "x_admin",
+        "post",
+        "/organisation/people/invite/",
+        {"email": "nope", "full_name": "x" * 151, "role": "king", "team": "999999"},
+    ),
+    ("x_admin", "post", "/organisation/teams/", {}),
+    ("x_admin", "post", "/organisation/people/import/", {"step": "apply", "digest": "x" * 300}),
 ]
 
 
@@ -110,6 +121,25 @@ def test_a_page_form_with_errors_shows_the_summary_first_in_hearths_words(
     ModuleFactory.create()
 
     html = _send(world, who, method, path, data)
+
+    assert_error_summary_first(html)
+    assert_in_hearths_words(html)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "add"},
+        {"action": "add", "add-role": "king", "add-team": "999999"},
+        {"action": "deactivate"},
+    ],
+)
+def test_a_persons_page_with_errors_shows_the_summary_first_in_hearths_words(
+    world: World, data: dict[str, str]
+) -> None:
+    path = f"/organisation/{world.org_x.pk}/people/{world.x_learner_a.pk}/"
+
+    html = _send(world, "x_admin", "post", path, data)
 
     assert_error_summary_first(html)
     assert_in_hearths_words(html)

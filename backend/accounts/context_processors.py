@@ -9,6 +9,7 @@ import functools
 
 from django.http import HttpRequest
 
+from accounts import second_factor
 from accounts.selectors import (
     Actor,
     actor_from_request,
@@ -16,11 +17,27 @@ from accounts.selectors import (
     teams_assignable_by,
 )
 
+# The pages the main navigation's "Organisation" entry stands for (aria-current).
+ORGANISATION_PAGES = frozenset(
+    {
+        "organisation",
+        "people",
+        "people-import",
+        "person-invite",
+        "person-admin",
+        "teams",
+        "api-keys",
+        "provisioning",
+        "jobs",
+    }
+)
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """`can_assign_training` and `can_view_team_competency`: a manager, or an org admin
     whose organisation has a team. `can_assess` (Assess, People I assess): an assessor.
-    `can_see_background_work` (Background work, Teams, API keys) and `can_manage_requirements`
+    `can_see_background_work` (Organisation: people, teams, API keys, background work) and
+    `can_manage_requirements`
     (Required training): an org
     admin. `can_see_compliance` (compliance at a glance): org admins and managers (no
     query). `can_see_dashboard`: org admins and managers
@@ -66,7 +83,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             return True
         return not person.organisation_ids and partnerships_viewed_by(person).exists()
 
+    def second_factor_owed() -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(request, "session"):
+            return False
+        return second_factor.session_state(request) in second_factor.PENDING
+
     return {
+        "organisation_pages": ORGANISATION_PAGES,
+        "second_factor_owed": second_factor_owed,
         "can_assign_training": manages_a_team,
         "can_view_team_competency": manages_a_team,
         "can_assess": can_assess,

@@ -139,9 +139,13 @@ class MembershipForm(_TeamChoice, RefusableForm):
     role = _role_field()
     team = _team_field()
 
-    def __init__(self, *args: Any, teams: Sequence[Team], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, teams: Sequence[Team], explain: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._offer_teams(teams)
+        if not explain:  # said once on the page, by the form that adds a role
+            self.fields["role"].help_text = ""
 
 
 class DeactivateForm(RefusableForm):

@@ -6,7 +6,9 @@ from django.urls import path
 
 from accounts import (
     views,
+    views_import,
     views_keys,
+    views_organisation,
     views_people,
     views_person_admin,
     views_second_factor,
@@ -28,6 +30,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("organisation/api-keys/", views_keys.api_keys, name="api-keys"),
+    path("organisation/", views_organisation.organisation, name="organisation"),
     path("organisation/teams/", views_teams.teams, name="teams"),
     path("organisation/people/", views_people.people_list, name="people"),
     path("organisation/people/invite/", views_people.person_invite, name="person-invite"),
@@ -41,6 +44,7 @@ urlpatterns = [
         views_keys.api_key_revoke,
         name="api-key-revoke",
     ),
+    path("organisation/people/import/", views_import.people_import, name="people-import"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

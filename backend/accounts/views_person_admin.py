@@ -51,6 +51,7 @@ def person_admin(request: HttpRequest, organisation_id: int, person_id: int) -> 
         membership.pk: MembershipForm(
             request.POST if action == f"change-{membership.pk}" else None,
             teams=teams,
+            explain=False,
             prefix=f"m{membership.pk}",
             initial={"role": membership.role, "team": membership.team_id},
         )

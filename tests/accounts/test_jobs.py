@@ -270,7 +270,7 @@ def test_an_org_admin_sees_the_background_work_page(world: World, x_jobs: Jobs) 
     assert f'action="/jobs/{x_jobs.gave_up.pk}/retry/"' in html
     assert f'action="/jobs/{x_jobs.done.pk}/retry/"' not in html
     assert text.count("Try again now") == 2
-    assert 'href="/jobs/" aria-current="page">Background work</a>' in html
+    assert 'href="/organisation/" aria-current="page">Organisation</a>' in html
 
 
 def test_others_get_404_and_no_navigation_link(world: World, x_jobs: Jobs) -> None:
@@ -278,8 +278,8 @@ def test_others_get_404_and_no_navigation_link(world: World, x_jobs: Jobs) -> No
         client = signed_in(who)
         assert client.get("/jobs/").status_code == 404, who
         assert client.post(f"/jobs/{x_jobs.gave_up.pk}/retry/").status_code == 404, who
-        assert "Background work" not in client.get("/").content.decode(), who
-    assert "Background work" in signed_in(world.x_admin).get("/").content.decode()
+        assert 'href="/organisation/"' not in client.get("/").content.decode(), who
+    assert 'href="/organisation/"' in signed_in(world.x_admin).get("/").content.decode()
     signed_out = Client().get("/jobs/")
     assert signed_out.status_code == 302 and signed_out["Location"].startswith("/sign-in/")
     assert Job.objects.get(pk=x_jobs.gave_up.pk).gave_up_at is not None

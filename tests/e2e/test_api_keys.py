@@ -34,7 +34,8 @@ def test_an_org_admin_makes_a_key_uses_it_and_revokes_it(
     errors = csp_errors(page)
     sign_in(page, live_server.url, ADMIN)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="API keys").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
+    page.get_by_role("main").get_by_role("link", name="API keys", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API keys")
     assert_accessible(page, "API keys")
     page.get_by_role("button", name="Make the key").click()

@@ -39,7 +39,8 @@ def test_an_org_admin_tries_a_failed_invitation_again(
     errors = csp_errors(page)
     sign_in(page, live_server.url, ADMIN)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Background work").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
+    page.get_by_role("main").get_by_role("link", name="Background work", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Background work")
     row = page.get_by_role("row").filter(has_text=description)
     expect(row).to_contain_text("Failed; retrying stopped")

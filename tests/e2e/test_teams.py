@@ -16,7 +16,8 @@ def test_an_org_admin_adds_a_team(page: Page, live_server: LiveServer, demo: Non
     errors = csp_errors(page)
     sign_in(page, live_server.url, "admin@riverside-nhs.example")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Teams").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
+    page.get_by_role("main").get_by_role("link", name="Teams", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Teams")
     expect(page.get_by_role("row", name="Hospital Discharge Team")).to_be_visible()
     assert_accessible(page, "teams")
