@@ -27,6 +27,7 @@ ORGANISATION_PAGES = frozenset(
         "person-admin",
         "teams",
         "api-keys",
+        "provisioning",
         "jobs",
         "identity",
     }

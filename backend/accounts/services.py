@@ -53,6 +53,25 @@ def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
 
 
 @transaction.atomic
+def team_rename(*, actor: Actor, team: Team, name: str) -> Team:
+    """Only an organisation's admins rename its teams; names stay unique within it."""
+    _require_write(actor)
+    organisation_get_for_admin(actor=actor, organisation_id=team.organisation_id)
+    name = normalise_name(name)
+    if (
+        Team.objects.filter(organisation_id=team.organisation_id, name=name)
+        .exclude(pk=team.pk)
+        .exists()
+    ):
+        raise Conflict(
+            "A team with this name already exists.", fields={"name": ["Already in use."]}
+        )
+    team.name = name
+    team.save(update_fields=["name"])
+    return team
+
+
+@transaction.atomic
 def membership_add(
     *,
     actor: Actor,

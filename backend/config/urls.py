@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("scim/v2/", include("provisioning.scim_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
@@ -27,6 +28,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("accounts.urls")),
+    path("", include("provisioning.urls")),
     path("", include("training.urls")),
     path("", include("competencies.urls")),
     path("", include("compliance.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core.apps.CoreConfig",
     "accounts",
+    "provisioning",
     "training",
     "competencies",
     "compliance",
