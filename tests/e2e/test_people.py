@@ -18,7 +18,10 @@ def test_an_org_admin_finds_moves_and_deactivates_a_person(
 ) -> None:
     errors = csp_errors(page)
     sign_in(page, live_server.url, "admin@riverside-nhs.example")
-    page.goto(f"{live_server.url}/organisation/people/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisation")
+    assert_accessible(page, "the organisation page")
+    page.get_by_role("main").get_by_role("link", name="People", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     assert_accessible(page, "people")
 

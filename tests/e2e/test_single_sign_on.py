@@ -98,3 +98,30 @@ def test_an_org_admin_sets_up_single_sign_on(
     provider = IdentityProvider.objects.get(issuer="https://login.example.org/riverside/v2.0")
     assert provider.client_secret == "s3cret-value" and provider.creates_people
     assert errors == []
+
+
+def test_the_page_on_the_way_to_the_provider_is_accessible(
+    page: Page, live_server: LiveServer, transactional_db: None
+) -> None:
+    """The page Hearth shows for an instant on the way out: held there (the provider's
+    answer is a 204, so the browser stays) long enough for axe to read it."""
+    with oidc_provider() as provider:
+        riverside = OrganisationFactory.create(name="Riverside Trust")
+        IdentityProviderFactory.create(
+            organisation=riverside,
+            issuer=provider.issuer,
+            client_id="hearth-riverside",
+            domains=["riverside.test"],
+        )
+        page.route(f"{provider.issuer}/oauth2/authorize**", lambda route: route.fulfill(status=204))
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Email address").fill("ada@riverside.test")
+        page.get_by_role("button", name="Use your organisation's account").click()
+
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Signing in with your organisation's account"
+        )
+        expect(
+            page.get_by_role("link", name="Continue to Riverside Trust's sign-in")
+        ).to_be_visible()
+        assert_accessible(page, "on the way to the provider")
