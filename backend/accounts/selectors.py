@@ -20,7 +20,7 @@ from accounts.models import (
     Team,
     User,
 )
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from core.lookups import first_or_not_found
 from core.models import Job
 
@@ -42,6 +42,11 @@ class Actor:
     @property
     def is_api_key(self) -> bool:
         return self.api_key_id is not None
+
+    def require_write(self) -> None:
+        """Refuse (403) a change asked for with a read-only API key."""
+        if not self.can_write:
+            raise Forbidden("This API key is read-only.", code="read_only")
 
     @property
     def is_org_admin(self) -> bool:

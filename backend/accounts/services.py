@@ -19,15 +19,10 @@ from accounts.models import (
 )
 from accounts.selectors import Actor, organisation_get_for_admin
 from core import jobs
-from core.errors import Conflict, Forbidden, HearthError, NotFound
+from core.errors import Conflict, HearthError, NotFound
 from core.jobs import enqueue_on_commit
 from core.models import Job
 from core.names import normalise_name
-
-
-def _require_write(actor: Actor) -> None:
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
 
 
 def team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team | None:
@@ -42,7 +37,7 @@ def team_in_organisation(*, organisation_id: int, team_id: int | None) -> Team |
 @transaction.atomic
 def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
     """Only an organisation's admins create its teams; names are unique within it."""
-    _require_write(actor)
+    actor.require_write()
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     team, created = Team.objects.get_or_create(organisation=organisation, name=normalise_name(name))
     if not created:
@@ -55,7 +50,7 @@ def team_create(*, actor: Actor, organisation_id: int, name: str) -> Team:
 @transaction.atomic
 def team_rename(*, actor: Actor, team: Team, name: str) -> Team:
     """Only an organisation's admins rename its teams; names stay unique within it."""
-    _require_write(actor)
+    actor.require_write()
     organisation_get_for_admin(actor=actor, organisation_id=team.organisation_id)
     name = normalise_name(name)
     if (
@@ -89,7 +84,7 @@ def membership_add(
     of that organisation; anyone else's waits, pending, for them to accept it (or, for an
     account this invitation made, to set their password), and keeps the name and title the
     organisation entered (else those of its pending invitation), never the account's own."""
-    _require_write(actor)
+    actor.require_write()
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     team = team_in_organisation(organisation_id=organisation.pk, team_id=team_id)
     if role in TEAM_ROLES and team is None:
@@ -175,7 +170,7 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """An org admin ends a membership (a person leaving a team stops being reminded). The
     person's last membership in the organisation ends their place there, as leaving does
     (accounts/leaving.py: sessions and the keys they made end too)."""
-    _require_write(actor)
+    actor.require_write()
     organisation_get_for_admin(actor=actor, organisation_id=membership.organisation_id)
     others = Membership.including_pending.filter(
         organisation_id=membership.organisation_id, user_id=membership.user_id
@@ -209,7 +204,7 @@ def person_invite(
     for an account this invitation made, set their password: the two look the same."""
     from accounts.tasks import send_invitation, send_membership_notice
 
-    _require_write(actor)
+    actor.require_write()
     organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     full_name, job_title = normalise_name(full_name), normalise_name(job_title)
     if not full_name:
@@ -281,7 +276,7 @@ def job_retry(*, actor: Actor, job: Job) -> Job:
     that is done cannot be tried again (409)."""
     if job.organisation_id not in actor.admin_organisation_ids:
         raise NotFound("No such job.")
-    _require_write(actor)
+    actor.require_write()
     locked = Job.objects.select_for_update().filter(pk=job.pk).first()
     if locked is None:
         raise NotFound("No such job.")

@@ -14,8 +14,7 @@ def person_leave(*, actor: Actor, organisation_id: int, user_id: int) -> None:
     """The person leaves the organisation now. Someone with no membership there is not
     found (404), as someone in another organisation is; org admins cannot end their own
     place, so an organisation is never left without the admin who did it."""
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
+    actor.require_write()
     organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     held = Membership.including_pending.filter(organisation_id=organisation_id, user_id=user_id)
     if not held.exists():

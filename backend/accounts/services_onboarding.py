@@ -14,7 +14,7 @@ from accounts.leaving import people_leave
 from accounts.models import Membership, MembershipStatus, Organisation, Role, Team, User
 from accounts.onboarding_file import FileError, Row, RowError, parse
 from accounts.selectors import Actor, organisation_get_for_admin
-from core.errors import Forbidden, HearthError, NotFound
+from core.errors import HearthError, NotFound
 from core.jobs import enqueue_on_commit
 
 ACTIONS = ("create", "change", "move", "deactivate", "unchanged")
@@ -169,8 +169,7 @@ def onboarding_apply(
     one organisation run one after the other, each planned against what the last saved."""
     if organisation_id not in actor.admin_organisation_ids:
         raise NotFound("No such organisation.")
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
+    actor.require_write()
     Organisation.objects.select_for_update().filter(pk=organisation_id).first()
     plan = _read(actor, organisation_id, content, filename)
     if plan.errors:

@@ -17,8 +17,7 @@ def membership_change(
     """Move a membership to another team of its organisation, or give it another role,
     keeping whether it was accepted. A membership outside the admin's organisations is
     not found; learners and managers need a team, org admins hold none."""
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
+    actor.require_write()
     membership = (
         Membership.including_pending.select_for_update(of=("self",))
         .order_by()

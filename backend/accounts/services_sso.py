@@ -18,7 +18,7 @@ from accounts.models import (
 )
 from accounts.selectors import Actor, organisation_get_for_admin
 from accounts.sso import SignInRefused
-from core.errors import Conflict, Forbidden, HearthError, NotFound
+from core.errors import Conflict, HearthError, NotFound
 from core.names import normalise_name
 
 NO_ACCOUNT = (
@@ -93,8 +93,7 @@ def identity_settings_save(
     """Only an organisation's admins set how its people sign in. No issuer: no single
     sign-on. An email domain signs in through one provider only; a new person needs a
     default team; an empty secret keeps the one saved (it is never shown back)."""
-    if not actor.can_write:
-        raise Forbidden("This API key is read-only.", code="read_only")
+    actor.require_write()
     organisation = organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
     organisation.second_factor_required = second_factor_required
     organisation.save(update_fields=["second_factor_required"])

@@ -5,7 +5,7 @@ organisation, answer application/scim+json (provisioning.protocol)."""
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from scim2_models import Context, PatchOp
+from scim2_models import Context, PatchOp, Resource
 
 from provisioning import resources, selectors, services
 from provisioning.protocol import (
@@ -21,20 +21,45 @@ from provisioning.protocol import (
 )
 
 
+def _answer(
+    request: HttpRequest, resource: Resource[Any], context: Context, status: int = 200
+) -> HttpResponse:
+    location = resource.meta.location if resource.meta and status == 201 else ""
+    return answer(dump(resource, context, request), status=status, location=location or "")
+
+
 def _user_answer(
     request: HttpRequest, record: Any, context: Context, status: int = 200
 ) -> HttpResponse:
-    resource = resources.user_resource(record, base_url=base_url(request))
-    location = resource.meta.location if resource.meta and status == 201 else ""
-    return answer(dump(resource, context, request), status=status, location=location or "")
+    return _answer(
+        request, resources.user_resource(record, base_url=base_url(request)), context, status
+    )
 
 
 def _group_answer(
     request: HttpRequest, group: Any, context: Context, status: int = 200
 ) -> HttpResponse:
-    resource = resources.group_resource(group, base_url=base_url(request))
-    location = resource.meta.location if resource.meta and status == 201 else ""
-    return answer(dump(resource, context, request), status=status, location=location or "")
+    return _answer(
+        request, resources.group_resource(group, base_url=base_url(request)), context, status
+    )
+
+
+def _changed[R: Resource[Any]](
+    request: HttpRequest, model: type[R], current: R
+) -> tuple[R, Context]:
+    """What a PUT (the body replaces the resource) or a PATCH (applied by scim2-models to
+    the current resource) asks for, and the context to answer it in."""
+    if request.method == "PUT":
+        wanted = model.model_validate(
+            body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
+        )
+        wanted.replace(current)
+        return wanted, Context.RESOURCE_REPLACEMENT_RESPONSE
+    patch = PatchOp[model].model_validate(  # type: ignore[valid-type]
+        body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
+    )
+    patch.patch(current)
+    return current, Context.RESOURCE_PATCH_RESPONSE
 
 
 def _users_page(request: HttpRequest, organisation_id: int, search: Any) -> dict[str, Any]:
@@ -49,8 +74,7 @@ def _groups_page(request: HttpRequest, organisation_id: int, search: Any) -> dic
 def users(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """GET lists the organisation's users (filter, startIndex, count); POST adds one."""
     if request.method == "GET":
-        search = query_parameters(request)
-        return answer(_users_page(request, organisation_id, search))
+        return answer(_users_page(request, organisation_id, query_parameters(request)))
     resource = resources.User.model_validate(
         body_of(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
@@ -61,10 +85,7 @@ def users(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @scim_view("POST")
 def users_search(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """POST /Users/.search: the same list, asked for in the body."""
-    search = body_of(request)
-    return answer(
-        list_page(search, [(resources.User, all_users(request, organisation_id, search))])
-    )
+    return answer(_users_page(request, organisation_id, body_of(request)))
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -77,19 +98,8 @@ def user(request: HttpRequest, organisation_id: int, scim_id: str) -> HttpRespon
         services.provisioned_user_delete(record=record)
         return answer(None, status=204)
     current = resources.user_resource(record, base_url=base_url(request))
-    if request.method == "PUT":
-        wanted = resources.User.model_validate(
-            body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-        )
-        wanted.replace(current)
-        context = Context.RESOURCE_REPLACEMENT_RESPONSE
-    else:
-        patch = PatchOp[resources.User].model_validate(
-            body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-        )
-        patch.patch(current)
-        wanted, context = current, Context.RESOURCE_PATCH_RESPONSE
-    record = services.provisioned_user_replace(record=record, resource=wanted)
+    wanted, context = _changed(request, resources.User, current)
+    services.provisioned_user_replace(record=record, resource=wanted)
     record = selectors.provisioned_user_get(organisation_id=organisation_id, scim_id=scim_id)
     return _user_answer(request, record, context)
 
@@ -98,10 +108,7 @@ def user(request: HttpRequest, organisation_id: int, scim_id: str) -> HttpRespon
 def groups(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """GET lists the organisation's groups; POST adds one (a team)."""
     if request.method == "GET":
-        search = query_parameters(request)
-        return answer(
-            list_page(search, [(resources.Group, all_groups(request, organisation_id, search))])
-        )
+        return answer(_groups_page(request, organisation_id, query_parameters(request)))
     resource = resources.Group.model_validate(
         body_of(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
@@ -115,10 +122,7 @@ def groups(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @scim_view("POST")
 def groups_search(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """POST /Groups/.search."""
-    search = body_of(request)
-    return answer(
-        list_page(search, [(resources.Group, all_groups(request, organisation_id, search))])
-    )
+    return answer(_groups_page(request, organisation_id, body_of(request)))
 
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
@@ -131,18 +135,7 @@ def group(request: HttpRequest, organisation_id: int, scim_id: str) -> HttpRespo
         services.provisioned_group_delete(group=found)
         return answer(None, status=204)
     current = resources.group_resource(found, base_url=base_url(request))
-    if request.method == "PUT":
-        wanted = resources.Group.model_validate(
-            body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-        )
-        wanted.replace(current)
-        context = Context.RESOURCE_REPLACEMENT_RESPONSE
-    else:
-        patch = PatchOp[resources.Group].model_validate(
-            body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-        )
-        patch.patch(current)
-        wanted, context = current, Context.RESOURCE_PATCH_RESPONSE
+    wanted, context = _changed(request, resources.Group, current)
     services.provisioned_group_replace(group=found, resource=wanted)
     found = selectors.provisioned_group_get(organisation_id=organisation_id, scim_id=scim_id)
     return _group_answer(request, found, context)
