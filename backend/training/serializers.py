@@ -10,6 +10,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.fields import TextField
 from core.ids import MAX_ID
 from training.models import (
     Choice,
@@ -251,13 +252,13 @@ class ExtendSerializer(serializers.Serializer[Any]):
     due_date = serializers.DateField(
         help_text="Later than the current due date, and today or later."
     )
-    reason = serializers.CharField(
+    reason = TextField(
         max_length=500, help_text="Why the learner has longer: kept in the enrolment's history."
     )
 
 
 class WithdrawSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(
+    reason = TextField(
         max_length=500,
         required=False,
         allow_blank=True,

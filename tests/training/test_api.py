@@ -443,6 +443,10 @@ def test_extend_and_withdraw_take_a_reason_and_keep_it_in_the_history(
     earlier_extend = manager.post(extend, {"due_date": earlier, "reason": "Sooner"})
     same_extend = manager.post(extend, {"due_date": due.isoformat(), "reason": "Same"})
     extended = manager.post(extend, {"due_date": later, "reason": "  Off sick for a week  "})
+    number_reasons = [
+        manager.post(extend, {"due_date": later, "reason": 17}, format="json"),
+        manager.post(withdraw, {"reason": 17592186044415}, format="json"),
+    ]
     withdraw_no_reason = manager.post(withdraw)
     withdrawn = manager.post(withdraw, {"reason": "Moved to another service"})
     twice = manager.post(withdraw, {"reason": "Again"})
@@ -450,6 +454,9 @@ def test_extend_and_withdraw_take_a_reason_and_keep_it_in_the_history(
     assert learner_extend.status_code == 404 and learner_withdraw.status_code == 404
     assert no_reason.status_code == blank_reason.status_code == long_reason.status_code == 400
     assert "reason" in blank_reason.json()["error"]["fields"]
+    assert [r.json()["error"]["fields"] for r in number_reasons] == [
+        {"reason": ["Give text (a string)."]}
+    ] * 2
     assert earlier_extend.status_code == same_extend.status_code == 400
     assert earlier_extend.json()["error"]["fields"] == {
         "due_date": [f"Choose a date later than the current due date, {due.day} {due:%B %Y}."]
