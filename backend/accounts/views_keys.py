@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms_organisation import APIKeyForm
-from accounts.models import Organisation, OrganisationAPIKey
+from accounts.models import Organisation
 from core.errors import NotFound
-from core.pages import not_found_as_404, refusal_as_message, refusal_caught
+from core.pages import made_from_form, not_found_as_404, refusal_as_message
 
 
 def _organisations(request: HttpRequest) -> list[Organisation]:
@@ -32,26 +32,17 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     after creating, the same page with the new key shown this once."""
     organisations = _organisations(request)
     actor = selectors.actor_from_request(request)
-    form = APIKeyForm(
-        request.POST if request.method == "POST" else None, organisations=organisations
+    form, created, status = made_from_form(
+        request,
+        APIKeyForm,
+        lambda form: services.api_key_create(
+            actor=actor,
+            organisation_id=form.chosen_organisation(),
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+        ),
+        organisations=organisations,
     )
-    created: tuple[OrganisationAPIKey, str] | None = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_caught() as refusal:
-                created = services.api_key_create(
-                    actor=actor,
-                    organisation_id=form.chosen_organisation(),
-                    name=form.cleaned_data["name"],
-                    scope=form.cleaned_data["scope"],
-                )
-            if refusal.error is not None:
-                form.apply_error(refusal.error)
-        if created is None:
-            status = 400
-        else:
-            form = APIKeyForm(organisations=organisations)
     keys = selectors.api_keys_visible_to(actor).order_by("-created", "prefix")
     return render(
         request,

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from core.errors import HearthError, NotFound
+from core.forms import RefusableForm
 
 View = Callable[..., HttpResponseBase]
 
@@ -61,3 +62,23 @@ def refusal_as_message(request: HttpRequest) -> Iterator[Refusal]:
         yield refusal
     if refusal.error is not None:
         messages.error(request, refusal.error.message)
+
+
+def made_from_form[F: RefusableForm, T](
+    request: HttpRequest, form_class: Callable[..., F], make: Callable[[F], T], **form_kwargs: Any
+) -> tuple[F, T | None, int]:
+    """A page whose form makes one thing, such as a key shown once: the form (bound on a
+    POST, its refusal applied; fresh again once made), what was made (None on a GET or when
+    refused) and the status (400 when a POST made nothing)."""
+    if request.method != "POST":
+        return form_class(**form_kwargs), None, 200
+    form = form_class(request.POST, **form_kwargs)
+    made: T | None = None
+    if form.is_valid():
+        with refusal_caught() as refusal:
+            made = make(form)
+        if refusal.error is not None:
+            form.apply_error(refusal.error)
+    if made is None:
+        return form, None, 400
+    return form_class(**form_kwargs), made, 200

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Organisation
 from accounts.selectors import Actor, actor_from_request
 from core.errors import NotFound
-from core.pages import not_found_as_404, refusal_as_message, refusal_caught
+from core.pages import made_from_form, not_found_as_404, refusal_as_message
 from provisioning import selectors, services
 from provisioning.forms import ProvisioningTokenForm
-from provisioning.models import ProvisioningToken
 
 
 def _admin(request: HttpRequest) -> tuple[Actor, list[Organisation]]:
@@ -34,25 +33,14 @@ def provisioning_tokens(request: HttpRequest) -> HttpResponse:
     """The tokens of the org admin's organisations, newest first, the SCIM address, and
     a form for a new token; after making one, the same page with its secret shown once."""
     actor, organisations = _admin(request)
-    form = ProvisioningTokenForm(
-        request.POST if request.method == "POST" else None, organisations=organisations
+    form, created, status = made_from_form(
+        request,
+        ProvisioningTokenForm,
+        lambda form: services.provisioning_token_create(
+            actor=actor, organisation_id=form.chosen_organisation(), name=form.cleaned_data["name"]
+        ),
+        organisations=organisations,
     )
-    created: tuple[ProvisioningToken, str] | None = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_caught() as refusal:
-                created = services.provisioning_token_create(
-                    actor=actor,
-                    organisation_id=form.chosen_organisation(),
-                    name=form.cleaned_data["name"],
-                )
-            if refusal.error is not None:
-                form.apply_error(refusal.error)
-        if created is None:
-            status = 400
-        else:
-            form = ProvisioningTokenForm(organisations=organisations)
     tokens = selectors.provisioning_tokens_of(organisation_ids=actor.admin_organisation_ids)
     return render(
         request,
