@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import OrganisationAPIKey
+from core import audit
 
 KEYWORD = "Api-Key"
 KEY_LIKE_QUERY_PARAMETERS = frozenset({"api_key", "apikey", "api-key"})
@@ -53,6 +54,7 @@ class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API key is not valid.") from None
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
+        audit.note(person=None, api_key=api_key.prefix)
         return APIKeyUser(api_key), api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -382,3 +382,7 @@ class IdentityProviderDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+# Declared in their own module, registered with the app here.
+from accounts.models_access import AccessEvent, AccessKind  # noqa: E402, F401

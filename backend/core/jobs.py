@@ -36,6 +36,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import audit
 from core.models import Job
 
 logger = logging.getLogger("core.jobs")
@@ -306,7 +307,9 @@ class JobTask(Task[Any, Any]):
         key = job_key(self.name, args)
         started_at = timezone.now()
         try:
-            result = self.run(*args, **kwargs)
+            # Run inside a request (eagerly), the request's context already holds.
+            with audit.context(via="task", task=self.name):
+                result = self.run(*args, **kwargs)
         except Retry:
             raise
         except Exception as error:

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "pgtrigger",
+    "pghistory",
     "core.apps.CoreConfig",
     "accounts",
     "provisioning",
@@ -53,7 +55,9 @@ INSTALLED_APPS = [
     "compliance",
     "notifications",
     "certificates",
+    "audit.apps.AuditConfig",
     "reporting",
+    "privacy.apps.PrivacyConfig",
     "demo",
 ]
 
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.AuditContextMiddleware",
     "core.cache_control.PrivateNoStoreMiddleware",
     "core.request_size.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
