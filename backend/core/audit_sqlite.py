@@ -117,7 +117,7 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, ?) = ?",
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, %s) = %s",
             [len(PREFIX), PREFIX],
         )
         for (name,) in cursor.fetchall():

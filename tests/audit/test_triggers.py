@@ -4,8 +4,9 @@ tests in both passes, pghistory's triggers on PostgreSQL and ours on SQLite."""
 import pytest
 from audit.models import TeamEvent
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from core import audit
+from core import audit, audit_sqlite
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,13 @@ def test_only_redaction_may_rewrite_an_event() -> None:
     with audit.redacting():
         TeamEvent.objects.update(name="Redacted")
     assert list(TeamEvent.objects.values_list("name", flat=True)) == ["Redacted"]
+
+
+@pytest.mark.embedded_only
+def test_the_sqlite_triggers_reinstall_under_the_debug_cursor() -> None:
+    """`make run` migrates with DEBUG on, whose cursor formats each statement it logs."""
+    with CaptureQueriesContext(connection) as queries:
+        installed = audit_sqlite.install(connection)
+    expected = 3 * len(audit_sqlite.event_models()) + 2 * len(audit_sqlite.append_only_models())
+    assert installed == expected
+    assert sum("CREATE TRIGGER" in q["sql"] for q in queries.captured_queries) == expected
