@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.leaving import people_leave
 from accounts.models import AccessEvent, Membership, OrganisationAPIKey, User
+from audit.models import MembershipEvent
 from core import audit
 from privacy import erasure_rules
 from privacy.erasure_rules import KEEP, RULES
@@ -77,7 +78,10 @@ def organisations_holding(person_id: int) -> set[int]:
 
 
 def held_under(*, organisation_id: int, person_id: int) -> bool:
-    """Whether the organisation holds any record of the person (its erasure's scope)."""
+    """Whether the organisation holds any record of the person (its erasure's scope), a
+    leaver's former membership in its audit trail included."""
+    if MembershipEvent.objects.filter(organisation_id=organisation_id, user_id=person_id).exists():
+        return True
     for link, path in _holding_links():
         rows = link.model._base_manager.filter(**{link.field: person_id, path: organisation_id})
         if rows.exists():

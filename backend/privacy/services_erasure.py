@@ -18,8 +18,10 @@ from privacy.models import Erasure, ErasureSource, ErasureStatus, RetentionPolic
 
 
 def erasure_person_get(*, actor: Actor, organisation_id: int, person_id: int) -> User:
-    """A person whose records the actor's organisation holds; anyone else is not found."""
-    organisation_get_for_admin(actor=actor, organisation_id=organisation_id)
+    """A person whose records the actor's organisation holds; anyone else is not found,
+    and so is anyone of an organisation the actor does not administer (the same answer)."""
+    if organisation_id not in actor.admin_organisation_ids:
+        raise NotFound("No such person.")
     person = User.objects.filter(pk=person_id).first()
     if person is None or not held_under(organisation_id=organisation_id, person_id=person_id):
         raise NotFound("No such person.")
