@@ -96,7 +96,11 @@ def erasures_visible_to(*, actor: Actor, organisation_id: int | None = None) -> 
         scope = {organisation_id}
     else:
         scope = set(actor.admin_organisation_ids)
-    return Erasure.objects.filter(organisation_id__in=scope).order_by("-requested_at", "-pk")
+    return (
+        Erasure.objects.filter(organisation_id__in=scope)
+        .select_related("person")
+        .order_by("-requested_at", "-pk")
+    )
 
 
 def erasure_get(*, actor: Actor, erasure_id: int) -> Erasure:
