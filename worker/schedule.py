@@ -22,6 +22,11 @@ BEAT_SCHEDULE = {
         "task": "accounts.tasks.end_due_memberships",
         "schedule": crontab(hour=6, minute=0),
     },
+    # After the leavers, so someone who left today counts from today (issue 17).
+    "daily-retention": {
+        "task": "privacy.tasks_retention.erase_expired",
+        "schedule": crontab(hour=6, minute=10),
+    },
     # Before the reminders, so a renewal enrolled today is reminded of today.
     "daily-renewals": {
         "task": "compliance.tasks.enrol_renewals",

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from audit.models import MembershipEvent
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.storage import default_storage
 from django.db import connection, models
@@ -24,7 +25,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.leaving import people_leave
 from accounts.models import AccessEvent, Membership, OrganisationAPIKey, User
-from audit.models import MembershipEvent
 from core import audit
 from privacy import erasure_rules
 from privacy.erasure_rules import KEEP, RULES
@@ -73,7 +73,7 @@ def organisations_holding(person_id: int) -> set[int]:
     for link, path in _holding_links():
         rows = link.model._base_manager.filter(**{link.field: person_id})
         held.update(rows.values_list(path, flat=True).distinct().order_by())
-    held.discard(None)  # type: ignore[arg-type]
+    held.discard(None)
     return held
 
 
@@ -112,9 +112,12 @@ def erasure_carry_out(*, erasure: Erasure, now: datetime.datetime | None = None)
     whole_person = not elsewhere
     summary: dict[str, int] = {}
 
-    if not whole_person and Membership.including_pending.filter(
-        organisation_id=organisation_id, user_id=person_id
-    ).exists():
+    if (
+        not whole_person
+        and Membership.including_pending.filter(
+            organisation_id=organisation_id, user_id=person_id
+        ).exists()
+    ):
         # They stay elsewhere: their place here ends (ADR 0026) so erased records are
         # not theirs to see.
         summary["memberships ended"] = people_leave(
@@ -151,7 +154,7 @@ def erasure_carry_out(*, erasure: Erasure, now: datetime.datetime | None = None)
     return erasure
 
 
-def _rows(link: Link, erasure: Erasure, whole_person: bool) -> models.QuerySet | None:  # type: ignore[type-arg]
+def _rows(link: Link, erasure: Erasure, whole_person: bool) -> models.QuerySet | None:
     manager = link.model._base_manager
     if link.field == "pk":
         return None  # the person row itself: _erase_person_row
@@ -213,7 +216,14 @@ def _erase_person_row(person: User, now: datetime.datetime) -> dict[str, int]:
     person.sessions_ended_at = now
     person.set_unusable_password()
     person.save(
-        update_fields=["email", "full_name", "job_title", "is_active", "sessions_ended_at", "password"]
+        update_fields=[
+            "email",
+            "full_name",
+            "job_title",
+            "is_active",
+            "sessions_ended_at",
+            "password",
+        ]
     )
     devices = TOTPDevice.objects.filter(user=person).delete()[0]
     devices += StaticDevice.objects.filter(user=person).delete()[0]

@@ -9,15 +9,17 @@ membership it once held.
 
 import datetime
 
+from audit.models import MembershipEvent
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership
-from audit.models import MembershipEvent
 from core.dates import add_months
 from privacy.models import RetentionPolicy
 
-DEFAULT_HOLD_REASON = "The organisation keeps training records for a set time after a person leaves."
+DEFAULT_HOLD_REASON = (
+    "The organisation keeps training records for a set time after a person leaves."
+)
 
 
 def left_on(*, organisation_id: int, person_id: int) -> datetime.date | None:
@@ -33,11 +35,9 @@ def left_on(*, organisation_id: int, person_id: int) -> datetime.date | None:
     return None if moment is None else timezone.localdate(moment)
 
 
-def leavers_by_day(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
+def leavers_by_day(organisation_id: int) -> QuerySet:
     """(person id, the moment they left) for every leaver of the organisation, in id order."""
-    members = Membership.including_pending.filter(organisation_id=organisation_id).values(
-        "user_id"
-    )
+    members = Membership.including_pending.filter(organisation_id=organisation_id).values("user_id")
     return (
         MembershipEvent.objects.filter(organisation_id=organisation_id, pgh_label="delete")
         .exclude(user_id__in=members)

@@ -51,9 +51,7 @@ _PERSON = {"email": ERASED_EMAIL, "full_name": ERASED_NAME, "job_title": ""}
 _MEMBERSHIP = {"invited_full_name": "", "invited_job_title": "", "employee_number": ""}
 _ASSESSMENT = Rule(columns={"evidence_note": ""}, files=("evidence_file",))
 _CERTIFICATE = Rule(columns={"learner_name": WITHHELD_NAME}, files=("pdf",))
-_TRAINING_RECORD = Rule(
-    columns={"notes": "", "certificate_number": ""}, files=("evidence_file",)
-)
+_TRAINING_RECORD = Rule(columns={"notes": "", "certificate_number": ""}, files=("evidence_file",))
 
 RULES: dict[str, Rule] = {
     "accounts.User.pk": Rule(columns=_PERSON, why="the person row stays, pseudonymised"),

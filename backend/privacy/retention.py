@@ -73,14 +73,14 @@ def retention_run(*, today: datetime.date | None = None) -> dict[str, int]:
     )
     for erasure_id in list(due):
         with transaction.atomic():
-            erasure = (
+            locked = (
                 Erasure.objects.select_for_update(skip_locked=True)
                 .filter(pk=erasure_id, status=ErasureStatus.POSTPONED)
                 .first()
             )
-            if erasure is None:
+            if locked is None:
                 continue  # another run holds it, or has done it
-            erasure_carry_out(erasure=erasure)
+            erasure = erasure_carry_out(erasure=locked)
             postponed += 1
             logger.info(
                 "retention: postponed erasure %s of organisation %s done",
@@ -90,4 +90,3 @@ def retention_run(*, today: datetime.date | None = None) -> dict[str, int]:
     result = {"leavers erased": erased_leavers, "postponed erasures done": postponed}
     logger.info("retention run for %s: %s", today, result)
     return result
-

@@ -57,5 +57,10 @@ class RetentionPolicySerializer(serializers.ModelSerializer[RetentionPolicy]):
 
     class Meta:
         model = RetentionPolicy
-        fields = ["organisation", "leaver_retention_months", "legal_hold_years", "legal_hold_reason"]
+        fields = [
+            "organisation",
+            "leaver_retention_months",
+            "legal_hold_years",
+            "legal_hold_reason",
+        ]
         read_only_fields = ["organisation"]

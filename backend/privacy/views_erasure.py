@@ -85,11 +85,11 @@ def erasures(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 messages.success(request, "Retention settings saved.")
                 return redirect("erasures", organisation_id)
             form.apply_error(refusal.error)
-    rows = list(
-        services_erasure.erasures_visible_to(actor=actor, organisation_id=organisation_id)
-    )
+    rows = list(services_erasure.erasures_visible_to(actor=actor, organisation_id=organisation_id))
     erased = {erasure.person_id for erasure in rows}
-    leaving = [row for row in erasure_holds.leavers_by_day(organisation_id) if row["user_id"] not in erased]
+    leaving = [
+        row for row in erasure_holds.leavers_by_day(organisation_id) if row["user_id"] not in erased
+    ]
     names = User.objects.in_bulk([row["user_id"] for row in leaving])
     leavers = [{"person": names[row["user_id"]], "left_at": row["left_at"]} for row in leaving]
     context = {"organisation": organisation, "erasures": rows, "leavers": leavers, "form": form}

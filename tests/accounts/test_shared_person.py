@@ -119,6 +119,9 @@ NOT_PERSONAL = {
     "/api/v1/memberships/": "checked here: the other organisation's memberships never show",
     "/api/v1/memberships/{id}/": "checked here: the other organisation's memberships never show",
     "/api/v1/verify/{code}/": "public: what is printed on a certificate, by its code",
+    "/api/v1/erasures/": "org admins' erasure records: ids, states, counts (tests/privacy)",
+    "/api/v1/erasures/{erasure_id}/": "an erasure record: ids, states, counts (tests/privacy)",
+    "/api/v1/organisations/{organisation_id}/retention/": "organisation setting",
 }
 
 

@@ -229,6 +229,16 @@ def _certificate_recognise(world: World) -> Case:
     )
 
 
+def _erasure(world: World) -> Case:
+    body = {"organisation": world.org_x.pk}
+    return Case(
+        world.x_admin,
+        "/api/v1/erasures/",
+        {**body, "person": world.x_learner_b.pk},
+        {**body, "person": world.x_learner_a.pk},
+    )
+
+
 CASES: dict[str, Callable[[World], Case]] = {
     "v1_training_records_create": _training_records,
     "v1_exemptions_create": _exemptions,
@@ -248,6 +258,7 @@ CASES: dict[str, Callable[[World], Case]] = {
     "v1_certificates_revoke_create": _certificate_revoke,
     "v1_jobs_retry_create": _job_retry,
     "indicator_report_request": _indicator_report,
+    "erasure_request": _erasure,
 }
 
 

@@ -15,15 +15,16 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from privacy.erasure_rules import ERASED_FULL_NAME
+from privacy.models import Erasure, ErasureStatus
+from privacy.personal_data import person_filter, person_links
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, User
 from certificates.models import Certificate
 from competencies.models import Assessment
 from compliance.models import TrainingRecord
-from privacy.erasure_rules import ERASED_FULL_NAME
-from privacy.models import Erasure, ErasureStatus
-from privacy.personal_data import person_filter, person_links
 from reporting.indicators import Quarter
 from tests import factories
 
@@ -71,24 +72,24 @@ def _rich_demo_learner() -> tuple[User, Organisation, list[str], Certificate]:
         certificate_number="FIRE-0042",
     )
     record.evidence_file.save("attendance.pdf", ContentFile(b"%PDF-1.4 attendance"))
-    files.append(record.evidence_file.name)
+    files.append(str(record.evidence_file.name))
     certificate = Certificate.objects.filter(learner=learner, superseded_at__isnull=True).first()
     assert certificate is not None, "the demo learner holds a certificate"
     if not certificate.pdf:
         certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"))
-    files.append(certificate.pdf.name)
+    files.append(str(certificate.pdf.name))
     factories.TOTPDeviceFactory.create(user=learner)
     return learner, organisation, files, certificate
 
 
 def _figures(client: APIClient, organisation: Organisation) -> list[bytes]:
     quarter = str(Quarter.containing(timezone.localdate()))
-    asks = [
+    asks: list[tuple[str, dict[str, str]]] = [
         ("/api/v1/stats/completions/", {}),
         ("/api/v1/stats/completions/", {"group_by": "module,team,month"}),
         ("/api/v1/stats/competencies/", {}),
         ("/api/v1/stats/competencies/", {"group_by": "level"}),
-        ("/api/v1/indicators/", {"organisation": organisation.pk, "quarter": quarter}),
+        ("/api/v1/indicators/", {"organisation": str(organisation.pk), "quarter": quarter}),
     ]
     answers = []
     for path, query in asks:
@@ -149,7 +150,7 @@ def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_
         False,
     )
     assert not learner.has_usable_password() and learner.sessions_ended_at is not None
-    assert not learner.totpdevice_set.exists()
+    assert not TOTPDevice.objects.filter(user=learner).exists()
     assert TrainingRecord.objects.filter(person=learner).get().certificate_number == ""
     # Rows are kept: the figures are the same, byte for byte.
     assert _figures(admin, organisation) == before

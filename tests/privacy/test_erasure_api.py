@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
+from privacy.models import Erasure, ErasureStatus, RetentionPolicy
+from privacy.retention import retention_run
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Role, User
@@ -15,8 +17,6 @@ from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from competencies.models import Assessment
 from core.dates import add_months
-from privacy.models import Erasure, ErasureStatus, RetentionPolicy
-from privacy.retention import retention_run
 from tests import factories
 from tests.conftest import World
 
@@ -120,7 +120,9 @@ def test_a_person_another_organisation_still_holds_keeps_their_row_and_leaves_on
     assert list(Membership.objects.filter(user=shared).values_list("organisation", flat=True)) == [
         world.org_y.pk
     ]
-    notes = dict(Assessment.objects.filter(pk__in=[here.pk, there.pk]).values_list("pk", "evidence_note"))
+    notes = dict(
+        Assessment.objects.filter(pk__in=[here.pk, there.pk]).values_list("pk", "evidence_note")
+    )
     assert notes == {here.pk: "", there.pk: "Y's note"}
 
     second = client_for(world.y_admin).post(

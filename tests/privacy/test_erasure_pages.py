@@ -6,12 +6,12 @@ settings; bad input is a helpful message; another organisation's person is 404."
 import pytest
 from django.test import Client
 from django.utils import timezone
+from privacy.models import Erasure, ErasureStatus, RetentionPolicy
 
 from accounts.models import User
 from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from core.dates import add_months
-from privacy.models import Erasure, ErasureStatus, RetentionPolicy
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,11 @@ def test_the_erasures_page_shows_a_postponed_erasure_its_reason_and_the_leavers(
     page = f"/organisation/{world.org_x.pk}/erasures/"
     saved = admin.post(
         page,
-        {"leaver_retention_months": "24", "legal_hold_years": "6", "legal_hold_reason": "NHS rules"},
+        {
+            "leaver_retention_months": "24",
+            "legal_hold_years": "6",
+            "legal_hold_reason": "NHS rules",
+        },
     )
     for person in (world.x_learner_a, world.x_learner_b):
         person_leave(
@@ -93,9 +97,7 @@ def test_nonsense_settings_are_a_helpful_message_and_another_organisation_is_404
         f"/organisation/{world.org_x.pk}/erasures/",
         {"leaver_retention_months": "soon", "legal_hold_years": "-2"},
     )
-    other_person = admin.get(
-        f"/organisation/{world.org_x.pk}/people/{world.y_learner.pk}/erase/"
-    )
+    other_person = admin.get(f"/organisation/{world.org_x.pk}/people/{world.y_learner.pk}/erase/")
     other_organisation = admin.get(f"/organisation/{world.org_y.pk}/erasures/")
     erase_there = admin.post(
         f"/organisation/{world.org_y.pk}/people/{world.y_learner.pk}/erase/", {"confirm": "on"}

@@ -2,20 +2,23 @@
 retention has run out, once, and nobody else, run twice in a row (both passes) and twice
 at the same moment (PostgreSQL); the settings page and API set the retention."""
 
+import datetime
 import threading
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from privacy import retention
+from privacy.models import Erasure, ErasureSource, ErasureStatus, RetentionPolicy
+from privacy.tasks_retention import erase_expired
 
 from accounts.models import Organisation, User
 from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from core.dates import add_months
-from privacy import retention
-from privacy.models import Erasure, ErasureSource, ErasureStatus, RetentionPolicy
-from privacy.tasks_retention import erase_expired
 from tests.conftest import World
 
 
@@ -32,9 +35,7 @@ def _erased(person: User) -> bool:
 
 
 def _erasures() -> list[tuple[int, int, str, str]]:
-    return sorted(
-        Erasure.objects.values_list("organisation_id", "person_id", "source", "status")
-    )
+    return sorted(Erasure.objects.values_list("organisation_id", "person_id", "source", "status"))
 
 
 @pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_run_twice_in_a_row_it_erases_each_expired_leaver_once_and_nobody_else(
     _leave(world.y_admin, world.org_y, world.y_learner)
     today = timezone.localdate()
 
-    early = retention.retention_run(today=add_months(today, 12) - timezone.timedelta(days=1))
+    early = retention.retention_run(today=add_months(today, 12) - datetime.timedelta(days=1))
     first = retention.retention_run(today=add_months(today, 12))
     again = retention.retention_run(today=add_months(today, 12))
 
@@ -89,6 +90,15 @@ def test_a_legal_hold_postpones_what_retention_would_erase_and_the_task_runs_the
     done = retention.retention_run(today=add_months(today, 12))
     assert done == {"leavers erased": 0, "postponed erasures done": 1}
     assert _erased(world.x_learner_a)
+
+
+@pytest.mark.django_db
+def test_the_command_runs_the_job_for_the_embedded_default(world: World) -> None:
+    out = StringIO()
+
+    call_command("erase_expired", stdout=out)
+
+    assert out.getvalue() == "0 leaver(s) erased, 0 postponed erasure(s) done\n"
 
 
 @pytest.mark.full_only(reason="two PostgreSQL connections erasing at the same moment")
