@@ -13,11 +13,13 @@ import datetime
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from audit.models import MembershipEvent
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -27,9 +29,9 @@ from accounts.leaving import people_leave
 from accounts.models import AccessEvent, Membership, OrganisationAPIKey, User
 from core import audit
 from privacy import erasure_rules
-from privacy.erasure_rules import KEEP, RULES
+from privacy.erasure_rules import KEEP, RELATED, RULES, Rule
 from privacy.models import Erasure, ErasureStatus
-from privacy.personal_data import Link, organisation_filter, organisation_path, person_links
+from privacy.personal_data import Link, organisation_path, person_links
 
 logger = logging.getLogger(__name__)
 
@@ -127,16 +129,20 @@ def erasure_carry_out(*, erasure: Erasure, now: datetime.datetime | None = None)
         organisation_id=organisation_id, created_by_id=person_id, revoked=False
     ).update(revoked=True, revoked_at=now)
 
-    live = [link for link in person_links() if not _append_only(link.model)]
-    events = [link for link in person_links() if _append_only(link.model)]
+    targets = _targets()
+    files: list[str] = []
     with _erasing():
-        for link in live:
-            _erase_link(link, erasure, whole_person, summary)
+        for target in targets:
+            if not _append_only(target.model):
+                _erase(target, erasure, whole_person, summary, files)
     if whole_person:
         summary.update(_erase_person_row(person, now))
     with audit.redacting():
-        for link in events:
-            _erase_link(link, erasure, whole_person, summary)
+        for target in targets:
+            if _append_only(target.model):
+                _erase(target, erasure, whole_person, summary, files)
+    # Stored files go once the erasure is committed: a rolled-back erasure keeps them.
+    transaction.on_commit(lambda: _delete_files(files))
 
     erasure.status = ErasureStatus.DONE
     erasure.erased_at = now
@@ -154,22 +160,50 @@ def erasure_carry_out(*, erasure: Erasure, now: datetime.datetime | None = None)
     return erasure
 
 
-def _rows(link: Link, erasure: Erasure, whole_person: bool) -> models.QuerySet | None:
-    manager = link.model._base_manager
-    if link.field == "pk":
-        return None  # the person row itself: _erase_person_row
-    rows = manager.filter(**{link.field: erasure.person_id})
-    scope = organisation_filter(link.model, erasure.organisation_id)
-    if scope is None:
+@dataclass(frozen=True)
+class Target:
+    """Rows of `model` about the person through `lookup`, and what erasure does to them."""
+
+    model: type[models.Model]
+    lookup: str
+    rule: Rule
+    label: str
+
+
+def _targets() -> list[Target]:
+    """Every link to the person (by introspection) and every related row of theirs."""
+    targets = [
+        Target(link.model, link.field, RULES[link.label], link.label)
+        for link in person_links()
+        if link.field != "pk"  # the person row itself: _erase_person_row
+    ]
+    for label, (model_label, lookup, rule) in RELATED.items():
+        targets.append(Target(apps.get_model(model_label), lookup, rule, label))
+    return targets
+
+
+def _rows(target: Target, erasure: Erasure, whole_person: bool) -> models.QuerySet | None:
+    rows = target.model._base_manager.filter(**{target.lookup: erasure.person_id})
+    path = organisation_path(target.model)
+    if path is None:
         return rows if whole_person else None
+    scope = Q(**{path: erasure.organisation_id})
+    if whole_person:
+        scope |= Q(**{f"{path}__isnull": True})  # rows of theirs held under no organisation
     return rows.filter(scope)
 
 
-def _erase_link(link: Link, erasure: Erasure, whole_person: bool, summary: dict[str, int]) -> None:
-    rule = RULES[link.label]
+def _erase(
+    target: Target,
+    erasure: Erasure,
+    whole_person: bool,
+    summary: dict[str, int],
+    files: list[str],
+) -> None:
+    rule = target.rule
     if not (rule.columns or rule.files):
         return
-    rows = _rows(link, erasure, whole_person)
+    rows = _rows(target, erasure, whole_person)
     if rows is None:
         return
     changes = {
@@ -185,13 +219,11 @@ def _erase_link(link: Link, erasure: Erasure, whole_person: bool, summary: dict[
     for column in rule.files:
         stored = rows.exclude(**{column: ""}).values_list(column, flat=True).order_by()
         names = [name for name in stored if name]
-        for name in names:
-            default_storage.delete(name)
+        files.extend(names)
         if names:
-            summary[f"{link.model._meta.verbose_name_plural} files deleted"] = summary.get(
-                f"{link.model._meta.verbose_name_plural} files deleted", 0
-            ) + len(names)
-        if link.label != "certificates.Certificate.learner":
+            key = f"{target.model._meta.verbose_name_plural} files deleted"
+            summary[key] = summary.get(key, 0) + len(names)
+        if target.label != "certificates.Certificate.learner":
             # A certificate keeps its PDF's name: an issued certificate is one with a
             # stored PDF (certificates.selectors), and no worker may issue it again.
             changes[column] = ""
@@ -202,8 +234,13 @@ def _erase_link(link: Link, erasure: Erasure, whole_person: bool, summary: dict[
         already &= Q(**{column: value})
     changed = rows.exclude(already).update(**changes)
     if changed:
-        key = f"{link.model._meta.label} rows"
+        key = f"{target.model._meta.label} rows"
         summary[key] = summary.get(key, 0) + changed
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _erase_person_row(person: User, now: datetime.datetime) -> dict[str, int]:

@@ -50,7 +50,9 @@ NOTHING_PERSONAL = Rule(why="says who acted; the link points at the pseudonymise
 _PERSON = {"email": ERASED_EMAIL, "full_name": ERASED_NAME, "job_title": ""}
 _MEMBERSHIP = {"invited_full_name": "", "invited_job_title": "", "employee_number": ""}
 _ASSESSMENT = Rule(columns={"evidence_note": ""}, files=("evidence_file",))
-_CERTIFICATE = Rule(columns={"learner_name": WITHHELD_NAME}, files=("pdf",))
+# Why a certificate was revoked or reissued is often about its holder (a change of name).
+_CERTIFICATE_REASONS = {"revoked_reason": "", "reissue_reason": ""}
+_CERTIFICATE = Rule(columns={"learner_name": WITHHELD_NAME, **_CERTIFICATE_REASONS}, files=("pdf",))
 _TRAINING_RECORD = Rule(columns={"notes": "", "certificate_number": ""}, files=("evidence_file",))
 
 RULES: dict[str, Rule] = {
@@ -63,7 +65,9 @@ RULES: dict[str, Rule] = {
     "admin.LogEntry.user": Rule(why="platform staff's own admin actions"),
     "audit.AssessmentEvent.learner": Rule(columns={"evidence_note": "", "evidence_file": ""}),
     "audit.AssessmentEvent.assessor": NOTHING_PERSONAL,
-    "audit.CertificateEvent.learner": Rule(columns={"learner_name": WITHHELD_NAME, "pdf": ""}),
+    "audit.CertificateEvent.learner": Rule(
+        columns={"learner_name": WITHHELD_NAME, "pdf": "", **_CERTIFICATE_REASONS}
+    ),
     "audit.CertificateEvent.issued_by": NOTHING_PERSONAL,
     "audit.CertificateEvent.revoked_by": NOTHING_PERSONAL,
     "audit.EnrolmentChangeEvent.by": NOTHING_PERSONAL,
@@ -111,6 +115,26 @@ RULES: dict[str, Rule] = {
     "training.Enrolment.learner": NOTHING_PERSONAL,
     "training.Enrolment.assigned_by": NOTHING_PERSONAL,
     "training.EnrolmentChange.by": NOTHING_PERSONAL,
+}
+
+
+# The text a required reason gets (an extension must give one).
+ERASED_TEXT = "(erased)"
+
+# Rows about the person that link to them through another row, not a foreign key of their
+# own: label -> (model, the lookup to the person, the rule). A manager's reason for
+# extending a learner's deadline is about the learner ("off sick since March").
+RELATED: dict[str, tuple[str, str, Rule]] = {
+    "training.EnrolmentChange.enrolment__learner": (
+        "training.EnrolmentChange",
+        "enrolment__learner",
+        Rule(columns={"reason": ERASED_TEXT}),
+    ),
+    "audit.EnrolmentChangeEvent.enrolment__learner": (
+        "audit.EnrolmentChangeEvent",
+        "enrolment__learner",
+        Rule(columns={"reason": ERASED_TEXT}),
+    ),
 }
 
 

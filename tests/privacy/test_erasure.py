@@ -4,11 +4,13 @@ of theirs left, their evidence files and certificate PDFs are gone from storage,
 certificate still verifies as genuine with the name withheld, and the statistics and
 indicator responses are byte-for-byte what they were before."""
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from audit.models import EnrolmentChangeEvent
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -22,11 +24,14 @@ from privacy.personal_data import person_filter, person_links
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, User
+from accounts.selectors import actor_for_user
 from certificates.models import Certificate
 from competencies.models import Assessment
 from compliance.models import TrainingRecord
 from reporting.indicators import Quarter
 from tests import factories
+from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentChange
+from training.services_changes import enrolment_extend_due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +84,16 @@ def _rich_demo_learner() -> tuple[User, Organisation, list[str], Certificate]:
         certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"))
     files.append(str(certificate.pdf.name))
     factories.TOTPDeviceFactory.create(user=learner)
+    active = Enrolment.objects.filter(
+        learner=learner, organisation=organisation, status__in=ACTIVE_STATUSES
+    ).first()
+    assert active is not None, "the demo learner has training in progress"
+    enrolment_extend_due_date(
+        actor=actor_for_user(User.objects.get(email=ADMIN)),
+        enrolment=active,
+        due_date=timezone.localdate() + datetime.timedelta(days=400),
+        reason=f"{learner.full_name} was off sick",
+    )
     return learner, organisation, files, certificate
 
 
@@ -124,7 +139,9 @@ def _personal_left(person_id: int, email: str, name: str) -> list[str]:
     return found
 
 
-def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_stay() -> None:
+def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_stay(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     learner, organisation, files, certificate = _rich_demo_learner()
     email, name = learner.email, learner.full_name
     assert _personal_left(learner.pk, email, name), "the learner's data is there to erase"
@@ -132,11 +149,12 @@ def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_
     admin.force_login(User.objects.get(email=ADMIN))
     before = _figures(admin, organisation)
 
-    response = admin.post(
-        "/api/v1/erasures/",
-        {"organisation": organisation.pk, "person": learner.pk, "withhold_name": True},
-        format="json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            "/api/v1/erasures/",
+            {"organisation": organisation.pk, "person": learner.pk, "withhold_name": True},
+            format="json",
+        )
 
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "done"
@@ -152,6 +170,11 @@ def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_
     assert not learner.has_usable_password() and learner.sessions_ended_at is not None
     assert not TOTPDevice.objects.filter(user=learner).exists()
     assert TrainingRecord.objects.filter(person=learner).get().certificate_number == ""
+    reasons = EnrolmentChange.objects.filter(enrolment__learner=learner).values_list(
+        "reason", flat=True
+    )
+    events = EnrolmentChangeEvent.objects.filter(enrolment__learner=learner)
+    assert set(reasons) == set(events.values_list("reason", flat=True)) == {"(erased)"}
     # Rows are kept: the figures are the same, byte for byte.
     assert _figures(admin, organisation) == before
     page = Client().get(f"/verify/{certificate.verification_code}/")
