@@ -28,6 +28,7 @@ from accounts.selectors import actor_for_user
 from certificates.models import Certificate
 from competencies.models import Assessment
 from compliance.models import TrainingRecord
+from notifications.models import Kind, ReminderLog, Status
 from reporting.indicators import Quarter
 from tests import factories
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentChange
@@ -93,6 +94,17 @@ def _rich_demo_learner() -> tuple[User, Organisation, list[str], Certificate]:
         enrolment=active,
         due_date=timezone.localdate() + datetime.timedelta(days=400),
         reason=f"{learner.full_name} was off sick",
+    )
+    ReminderLog.objects.create(
+        person=learner,
+        organisation=organisation,
+        kind=Kind.DUE_SOON,
+        object_type="enrolment",
+        object_id=active.pk,
+        window="erasure-test",
+        status=Status.FAILED,
+        last_error=f"550 {learner.email}: mailbox unavailable",
+        context={"learner": learner.full_name},
     )
     return learner, organisation, files, certificate
 
