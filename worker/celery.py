@@ -22,6 +22,8 @@ from worker.schedule import BEAT_SCHEDULE  # noqa: E402
 app = Celery("hearth")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# An app whose tasks outgrow tasks.py splits them by subject: tasks_<subject>.py.
+app.autodiscover_tasks(related_name="tasks_retention")
 app.conf.beat_schedule = BEAT_SCHEDULE
 
 
