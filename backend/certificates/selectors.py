@@ -36,10 +36,13 @@ def certificate_get(*, actor: Actor, certificate_id: int) -> Certificate:
 
 
 def certificate_pdf_file(certificate: Certificate) -> FieldFile:
-    """The certificate's stored PDF; a Conflict while the worker is still preparing it
-    (the same answer for the page and the API)."""
+    """The certificate's stored PDF; a Conflict while the worker is still preparing it,
+    not found once erasure deleted it (the same answers for the page and the API)."""
     if not certificate.pdf:
         raise Conflict("The PDF is still being prepared; try again in a minute.")
+    if not certificate.pdf.storage.exists(certificate.pdf.name):
+        # Erased at the holder's request (issue 17): the certificate still verifies.
+        raise NotFound("This certificate's PDF was erased; the certificate still verifies.")
     return certificate.pdf
 
 

@@ -189,6 +189,9 @@ def test_after_erasure_nothing_personal_is_left_certificates_verify_and_figures_
     assert set(reasons) == set(events.values_list("reason", flat=True)) == {"(erased)"}
     # Rows are kept: the figures are the same, byte for byte.
     assert _figures(admin, organisation) == before
+    pdf = admin.get(f"/api/v1/certificates/{certificate.pk}/pdf/")
+    assert admin.get(f"/api/v1/certificates/{certificate.pk}/").status_code == 200
+    assert pdf.status_code == 404 and "was erased" in pdf.json()["error"]["message"]
     page = Client().get(f"/verify/{certificate.verification_code}/")
     assert page.status_code == 200
     body = page.content.decode()
