@@ -40,7 +40,7 @@ def certificate_pdf_file(certificate: Certificate) -> FieldFile:
     not found once erasure deleted it (the same answers for the page and the API)."""
     if not certificate.pdf:
         raise Conflict("The PDF is still being prepared; try again in a minute.")
-    if not certificate.pdf.storage.exists(certificate.pdf.name):
+    if not certificate.pdf.storage.exists(str(certificate.pdf.name)):
         # Erased at the holder's request (issue 17): the certificate still verifies.
         raise NotFound("This certificate's PDF was erased; the certificate still verifies.")
     return certificate.pdf
