@@ -50,7 +50,7 @@ class AuditEvent:
     event_id: int
     at: datetime.datetime
     action: str  # insert, update, delete; `read` for the access log
-    object_id: int | None
+    object_id: str | None
     object_label: str
     subject_id: int | None
     subject_name: str
@@ -211,7 +211,7 @@ def present(
                 event_id=row.pk,
                 at=row.at if access else row.pgh_created_at,
                 action=action,
-                object_id=None if access else row.pgh_obj_id,
+                object_id=None if access else str(getattr(row, BY_SLUG[kind].object_column)),
                 object_label=_label(kind, row),
                 subject_id=subject_id,
                 subject_name=names.get(subject_id, SOMEONE_ELSE) if subject_id else "",

@@ -6,8 +6,8 @@ Scope follows the record (ADR 0012): most tables snapshot the row's `organisatio
 competency requirement reaches it through its team, an exemption through its training
 requirement, an identity provider's domain through its provider; an organisation's own
 events are its own; a person's own row (UserEvent) belongs to every organisation where
-the person holds an accepted membership, never one that has only invited them (an
-invitation must not reveal whether, or under which name, an account exists).
+the person holds or held an accepted membership, never one that has only invited them
+(an invitation must not reveal whether, or under which name, an account exists).
 """
 
 from collections.abc import Callable, Collection
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Membership
+from accounts.models import MembershipStatus
 from audit import models as events
 
 Scope = Callable[[Collection[int]], Q]
@@ -31,8 +31,13 @@ def _own_row(organisation_ids: Collection[int]) -> Q:
 
 
 def _members(organisation_ids: Collection[int]) -> Q:
-    members = Membership.objects.filter(organisation_id__in=list(organisation_ids))
-    return Q(pgh_obj_id__in=members.values("user_id"))
+    """People who hold, or held, an accepted membership of the organisations: read from
+    the memberships' own events, so a leaver's history stays with the organisation they
+    left (leaving deletes their memberships)."""
+    accepted = events.MembershipEvent.objects.filter(
+        organisation_id__in=list(organisation_ids), status=MembershipStatus.ACTIVE
+    )
+    return Q(pgh_obj_id__in=accepted.values("user_id"))
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,13 @@ class Kind:
     subject: str | None = None
     # The snapshot column that names the object for a person reading the trail.
     label: str | None = None
+    # The column that identifies the row to a reader. An API key's or provisioning
+    # token's primary key holds its hash (djangorestframework-api-key): its prefix instead.
+    object_column: str = "pgh_obj_id"
+
+    @property
+    def object_is_number(self) -> bool:
+        return self.object_column == "pgh_obj_id"
 
 
 KINDS: tuple[Kind, ...] = (
@@ -67,6 +79,7 @@ KINDS: tuple[Kind, ...] = (
         events.OrganisationAPIKeyEvent,
         _column("organisation_id"),
         label="name",
+        object_column="prefix",
     ),
     Kind(
         "identity_provider",
@@ -88,6 +101,7 @@ KINDS: tuple[Kind, ...] = (
         events.ProvisioningTokenEvent,
         _column("organisation_id"),
         label="name",
+        object_column="prefix",
     ),
     Kind(
         "enrolment",

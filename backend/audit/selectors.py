@@ -66,7 +66,7 @@ class AuditFilters:
     actor_person: int | None = None
     actor_api_key: str | None = None
     subject: int | None = None
-    object_id: int | None = None
+    object_id: str | None = None  # a row's id, or an API key's or token's prefix
     since: datetime.datetime | None = None  # from this instant
     until: datetime.datetime | None = None  # up to, not including, this instant
 
@@ -149,7 +149,9 @@ def _table_events(
     if filters.subject is not None and kind.subject is not None:
         rows = rows.filter(**{kind.subject: filters.subject})
     if filters.object_id is not None:
-        rows = rows.filter(pgh_obj_id=filters.object_id)
+        if kind.object_is_number and not filters.object_id.isdigit():
+            return []
+        rows = rows.filter(**{kind.object_column: filters.object_id})
     if before is not None:
         rows = rows.filter(_before_position("pgh_created_at", "pgh_id", kind.slug, before))
     return list(rows.order_by("-pgh_created_at", "-pgh_id")[:size])

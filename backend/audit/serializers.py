@@ -16,6 +16,7 @@ from core.filters import QuerySerializer
 from core.ids import MAX_ID
 
 API_KEY_PREFIX = re.compile(r"^[A-Za-z0-9]{8}$")
+OBJECT_ID = re.compile(r"^(?:[1-9][0-9]{0,17}|[A-Za-z0-9]{8})$")
 ACTOR_HELP = "A person's id, or an API key's prefix (its first 8 characters)."
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -30,8 +31,10 @@ class AuditQuerySerializer(QuerySerializer):
     person = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="The person the record is about."
     )
-    object = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="The changed row's id."
+    object = serializers.RegexField(
+        OBJECT_ID,
+        required=False,
+        help_text="The changed row's id (an API key's or provisioning token's prefix).",
     )
     # `from` is a Python keyword: declared in get_fields.
     to = serializers.DateField(required=False, help_text="Up to this day (inclusive).")
@@ -130,7 +133,10 @@ class AuditEventSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="event_id", help_text="The event's id within its kind.")
     at = serializers.DateTimeField()
     action = serializers.ChoiceField(choices=["insert", "update", "delete", "read"])
-    object_id = serializers.IntegerField(allow_null=True, help_text="The changed row's id.")
+    object_id = serializers.CharField(
+        allow_null=True,
+        help_text="The changed row's id (an API key's or provisioning token's prefix); null for a read.",
+    )
     object_label = serializers.CharField(help_text="What names the row (a team's name...).")
     person = serializers.IntegerField(
         source="subject_id", allow_null=True, help_text="The person the record is about."
