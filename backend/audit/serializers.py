@@ -135,7 +135,7 @@ class AuditEventSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["insert", "update", "delete", "read"])
     object_id = serializers.CharField(
         allow_null=True,
-        help_text="The changed row's id (an API key's or provisioning token's prefix); null for a read.",
+        help_text="The row's id (an API key's or token's prefix); null for a read.",
     )
     object_label = serializers.CharField(help_text="What names the row (a team's name...).")
     person = serializers.IntegerField(
