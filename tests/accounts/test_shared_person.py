@@ -119,6 +119,8 @@ NOT_PERSONAL = {
     "/api/v1/memberships/": "checked here: the other organisation's memberships never show",
     "/api/v1/memberships/{id}/": "checked here: the other organisation's memberships never show",
     "/api/v1/verify/{code}/": "public: what is printed on a certificate, by its code",
+    "/api/v1/audit-events/": "org admins and keys only, by the record's organisation (tests/audit)",
+    "/api/v1/audit-events/{kind}/{event_id}/": "org admins and keys only (tests/audit)",
 }
 
 
