@@ -156,7 +156,7 @@ def _names(actor: Actor, person_ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     visible = people_visible_to(actor).filter(pk__in=wanted)
-    return dict(visible.values_list("pk", "shown_full_name"))
+    return {person.pk: str(getattr(person, "shown_full_name", "")) for person in visible}
 
 
 def _key_names(organisation_ids: Collection[int], prefixes: Iterable[str]) -> dict[str, str]:
@@ -197,7 +197,7 @@ def present(
     previous = _previous(rows)
     contexts = [_context_of(kind, row) for kind, row in rows]
     subjects = [_subject_id(kind, row) for kind, row in rows]
-    people = [c.get("person") for c in contexts if isinstance(c.get("person"), int)]
+    people: list[int] = [p for c in contexts if isinstance(p := c.get("person"), int)]
     names = _names(actor, [*people, *(s for s in subjects if s is not None)])
     keys = _key_names(organisation_ids, [str(c.get("api_key") or "") for c in contexts])
     shown = []

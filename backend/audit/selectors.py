@@ -18,7 +18,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import Q
 
 from accounts.models import Organisation
@@ -137,7 +136,7 @@ def _table_events(
     *,
     before: Position | None,
     size: int,
-) -> list[models.Model]:
+) -> list[Any]:
     """One event table's newest rows in scope and filters, before the position."""
     if filters.subject is not None and kind.subject is None:
         return []

@@ -10,7 +10,7 @@ from pytest_django.fixtures import Settings
 from accounts.models import IdentityProvider, IdentityProviderDomain
 from certificates.models import Certificate
 from provisioning.models import ProvisioningToken
-from tests.audit.reading import api_for, changes, only_event, page_shows, signed_in
+from tests.audit.reading import api_for, changes, only_event, page_shows, signed_in, trail
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
 from tests.factories import TrainingRequirementFactory
@@ -112,9 +112,7 @@ def test_a_certificate_revoked_and_another_reissued_on_the_page(
     admin = api_for(world.x_admin)
     revocation = [
         e
-        for e in admin.get(
-            "/api/v1/audit-events/", {"kind": "certificate", "object": one.pk}
-        ).json()["results"]
+        for e in trail(admin, kind="certificate", object=one.pk)
         if e["action"] == "update" and e["request"]["path"].endswith("/revoke/")
     ]
     assert len(revocation) == 1
@@ -128,9 +126,7 @@ def test_a_certificate_revoked_and_another_reissued_on_the_page(
     assert inserted["actor"]["person"] == world.x_admin.pk
     superseded = [
         e
-        for e in admin.get(
-            "/api/v1/audit-events/", {"kind": "certificate", "object": two.pk}
-        ).json()["results"]
+        for e in trail(admin, kind="certificate", object=two.pk)
         if e["request"]["path"].endswith("/reissue/")
     ]
     assert len(superseded) == 1 and changes(superseded[0])["superseded_at"][0] is None

@@ -2,8 +2,11 @@
 as CSV (page and API), the compliance people rows (CSV and JSON), a person record opened
 by someone else; each appears once in the trail with who read what, about whom."""
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from rest_framework.test import APIClient
 
 from accounts.models_access import AccessEvent
 from tests.audit.reading import PAGE, api_for, signed_in, trail
@@ -13,8 +16,8 @@ from tests.support.api import key_client
 pytestmark = pytest.mark.django_db
 
 
-def _reads(client: object, **params: object) -> list[dict[str, object]]:
-    return trail(client, kind="access", **params)  # type: ignore[arg-type]
+def _reads(client: APIClient, **params: Any) -> list[dict[str, Any]]:
+    return trail(client, kind="access", **params)
 
 
 def test_the_matrix_csv_from_the_page_and_the_api_is_logged_once_each(world: World) -> None:
