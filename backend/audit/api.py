@@ -12,8 +12,6 @@ from rest_framework.views import APIView
 
 from accounts.selectors import actor_from_request
 from audit import selectors, serializers
-from core.errors import NotFound
-from core.ids import parse_id
 
 
 class AuditEventListView(APIView):
@@ -49,14 +47,11 @@ class AuditEventListView(APIView):
 
 
 class AuditEventDetailView(APIView):
-    """One audit event of your organisation, by kind and id (as the list gives them)."""
+    """One audit event of your organisation, by its kind and id (as the list gives them)."""
 
-    @extend_schema(operation_id="audit_events_retrieve", responses=serializers.AuditEventSerializer)
-    def get(self, request: Request, kind: str, event_id: str) -> Response:
-        number = parse_id(event_id)
-        if number is None:
-            raise NotFound("No such audit event.")
+    @extend_schema(responses=serializers.AuditEventSerializer)
+    def get(self, request: Request, kind: str, event_id: int) -> Response:
         event = selectors.audit_event_get(
-            actor=actor_from_request(request), kind=kind, event_id=number
+            actor=actor_from_request(request), kind=kind, event_id=event_id
         )
         return Response(serializers.AuditEventSerializer(event).data)
