@@ -11,6 +11,7 @@ from accounts.models import Membership, OrganisationAPIKey, Role, Team
 from competencies.models import Assessment, Requirement
 from tests.audit.reading import api_for, changes, only_event, page_shows, trail
 from tests.conftest import World
+from tests.factories import MembershipFactory, TrainingRequirementFactory
 from tests.support.api import key_client
 from tests.support.competencies import make_framework
 from tests.support.training import publish_module
@@ -215,3 +216,62 @@ def test_a_row_made_outside_any_request_has_no_actor(world: World) -> None:
     admin = api_for(world.x_admin)
     event = only_event(admin, "team", world.x_team_a.pk, "insert")
     assert event["actor"] == {"person": None, "api_key": None, "name": "—", "via": ""}
+
+
+def test_a_training_record_and_an_exemption_added_through_the_api(world: World) -> None:
+    requirement = TrainingRequirementFactory.create(organisation=world.org_x, title="First aid")
+    admin = api_for(world.x_admin)
+
+    recorded = admin.post(
+        "/api/v1/training-records/",
+        {
+            "person": world.x_learner_a.pk,
+            "requirement": requirement.pk,
+            "kind": "external_course",
+            "title": "First aid at work",
+            "completed_on": timezone.localdate().isoformat(),
+        },
+        format="json",
+    )
+    exempted = admin.post(
+        "/api/v1/exemptions/",
+        {
+            "person": world.x_learner_b.pk,
+            "requirement": requirement.pk,
+            "reason": "On long-term leave.",
+            "ends_on": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
+        },
+        format="json",
+    )
+
+    assert (recorded.status_code, exempted.status_code) == (201, 201), recorded.content
+    record = only_event(admin, "training_record", recorded.json()["id"], "insert")
+    assert changes(record)["title"] == (None, "First aid at work")
+    assert record["person"] == world.x_learner_a.pk
+    exemption = only_event(admin, "exemption", exempted.json()["id"], "insert")
+    assert changes(exemption)["reason"] == (None, "On long-term leave.")
+    assert exemption["person"] == world.x_learner_b.pk
+    assert exemption["actor"]["person"] == world.x_admin.pk
+    page_shows(world.x_admin, exemption, "On long-term leave.", world.x_learner_b.full_name)
+
+
+def test_a_person_in_both_organisations_is_named_only_where_the_reader_sees_them(
+    world: World,
+) -> None:
+    shared = world.x_learner_a
+    MembershipFactory.create(
+        user=shared, organisation=world.org_y, team=world.y_team_a, role=Role.LEARNER
+    )
+    y_admin = api_for(world.y_admin)
+
+    y_admin.post(f"/api/v1/people/{shared.pk}/deactivate/", {"organisation": world.org_y.pk})
+
+    # X still holds the person: X's admin sees the change to their row, made by someone
+    # X cannot see, without that person's name.
+    seen_by_x = only_event(api_for(world.x_admin), "person", shared.pk, "update")
+    assert seen_by_x["actor"]["name"] == "Someone outside your organisation"
+    assert seen_by_x["person_name"] == shared.full_name
+    y_membership_events = trail(api_for(world.x_admin), kind="membership", person=shared.pk)
+    assert {e["object_id"] for e in y_membership_events} == {
+        str(m) for m in Membership.objects.filter(user=shared).values_list("pk", flat=True)
+    }
