@@ -212,8 +212,8 @@ def audit_events_list(
         found += [_Found(read.at, ACCESS, read.pk, read) for read in reads]
     found.sort(key=lambda item: item.order, reverse=True)
     page = found[:size]
-    more = len(found) > size and page
-    following = Position(page[-1].at, page[-1].kind, page[-1].event_id) if more else None
+    last = page[-1] if len(found) > size else None
+    following = Position(last.at, last.kind, last.event_id) if last is not None else None
     return AuditPage(
         events=present(actor, [(item.kind, item.row) for item in page], organisation_ids),
         next=following,
