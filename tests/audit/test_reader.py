@@ -146,3 +146,17 @@ def test_a_page_costs_the_same_queries_for_a_short_and_a_long_trail(world: World
     # Signing in and the actor (3), one query per event table and the access log (17),
     # the previous snapshots of the one table with updates on the page (2), the names (1).
     assert short == long == 23
+
+
+def test_a_change_made_by_a_scheduled_job_says_so(world: World) -> None:
+    with audit.context(via="task", task="accounts.tasks.leavers_due"):
+        team = TeamFactory.create(organisation=world.org_x, name="Made by a job")
+
+    event = trail(api_for(world.x_admin), kind="team", object=team.pk)[0]
+
+    assert event["actor"] == {
+        "person": None,
+        "api_key": None,
+        "name": "Hearth (scheduled job)",
+        "via": "task",
+    }
