@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from audit.registry import CHOICES as AUDIT_KINDS
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -119,6 +120,11 @@ NOT_PERSONAL = {
     "/api/v1/memberships/": "checked here: the other organisation's memberships never show",
     "/api/v1/memberships/{id}/": "checked here: the other organisation's memberships never show",
     "/api/v1/verify/{code}/": "public: what is printed on a certificate, by its code",
+    "/api/v1/audit-events/": "org admins and keys only, by the record's organisation (tests/audit)",
+    **{
+        f"/api/v1/audit-events/{kind}/{{event_id}}/": "org admins and keys only (tests/audit)"
+        for kind, _name in AUDIT_KINDS
+    },
 }
 
 
