@@ -123,8 +123,9 @@ def _previous(rows: list[tuple[str, Any]]) -> dict[tuple[str, int], models.Model
     found: dict[tuple[str, int], models.Model] = {}
     for kind, ids in updates.items():
         manager = BY_SLUG[kind].model._default_manager
+        column = BY_SLUG[kind].object_column
         earlier = manager.filter(
-            pgh_obj_id=OuterRef("pgh_obj_id"), pgh_id__lt=OuterRef("pgh_id")
+            **{column: OuterRef(column)}, pgh_id__lt=OuterRef("pgh_id")
         ).order_by("-pgh_id")
         pairs = dict(
             manager.filter(pgh_id__in=ids)

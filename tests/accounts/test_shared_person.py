@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit.registry import CHOICES as AUDIT_KINDS
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -32,6 +31,7 @@ from accounts.invitations import membership_notice_send
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
 from accounts.services import membership_accept, person_invite
+from audit.registry import CHOICES as AUDIT_KINDS
 from certificates.models import Certificate
 from certificates.services import certificate_issues_retry
 from certificates.tasks import issue_certificate

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership, OrganisationAPIKey, Role, Team
+from audit.models import OrganisationAPIKeyEvent
 from competencies.models import Assessment, Requirement
 from tests.audit.reading import api_for, changes, only_event, page_shows, trail
 from tests.conftest import World
@@ -116,8 +117,10 @@ def test_an_api_key_made_and_revoked_is_an_insert_and_an_update(world: World) ->
     inserted = only_event(admin, "api_key", prefix, "insert")
     updated = only_event(admin, "api_key", prefix, "update")
     assert inserted["object_id"] == prefix
-    # The key's primary key holds its hash: never shown.
+    # The key's primary key holds its hash: never shown, nor kept in the audit table.
     assert key.hashed_key not in str(inserted) + str(updated)
+    kept = list(OrganisationAPIKeyEvent.objects.values_list())
+    assert len(kept) == 2 and key.hashed_key not in str(kept)
     assert changes(inserted)["name"] == (None, "Power BI")
     assert "hashed_key" not in changes(inserted)
     assert changes(updated)["revoked"] == (False, True)

@@ -8,6 +8,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from accounts.models import IdentityProvider, IdentityProviderDomain
+from audit.models import ProvisioningTokenEvent
 from certificates.models import Certificate
 from provisioning.models import ProvisioningToken
 from tests.audit.reading import api_for, changes, only_event, page_shows, signed_in, trail
@@ -65,6 +66,8 @@ def test_a_provisioning_token_made_and_revoked_on_the_page(world: World) -> None
     assert changes(inserted)["name"] == (None, "Entra ID")
     assert changes(updated)["revoked"] == (False, True)
     assert token.hashed_key not in str(inserted) + str(updated)
+    kept = list(ProvisioningTokenEvent.objects.values_list())
+    assert len(kept) == 2 and token.hashed_key not in str(kept)
     page_shows(world.x_admin, updated, "Entra ID", "revoked")
 
 

@@ -4,11 +4,11 @@ as a missing one), through the API and the page; Y's API keys never see X's; nob
 reads it who is not an org admin; and nothing can write to it through Hearth (405)."""
 
 import pytest
-from audit.models import TeamEvent
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import KeyScope, Team
+from audit.models import TeamEvent
 from tests.audit.reading import API, PAGE, api_for, signed_in, trail
 from tests.conftest import World
 from tests.support.api import key_client
