@@ -30,6 +30,7 @@ ORGANISATION_PAGES = frozenset(
         "provisioning",
         "jobs",
         "identity",
+        "organisation-exports",
     }
 )
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("certificates.api_urls")),
     path("", include("reporting.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("", include("reporting.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler400 = "config.errors.bad_request"
