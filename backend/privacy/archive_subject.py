@@ -70,7 +70,7 @@ def subject_access_data(*, person_id: int, organisation_id: int | None) -> Subje
         tables[label] = archive.table_rows(_in_scope(rows, organisation_id))
     data = SubjectAccessData(person_id, organisation_id, dict(sorted(tables.items())))
     for label, subject, column in SUBJECT_FILES:
-        storage = apps.get_model(label)._meta.get_field(column).storage  # type: ignore[union-attr]
+        storage = apps.get_model(label)._meta.get_field(column).storage
         for row in data.tables.get(label, []):
             name = row.get(column) or ""
             if row.get(subject) != person_id or not name:

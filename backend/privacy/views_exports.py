@@ -7,6 +7,7 @@ of scope is the 404 page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -118,7 +119,7 @@ def _download_refused(request: HttpRequest, error: HearthError, to: str) -> Http
 @login_required
 @require_GET
 @not_found_as_404
-def subject_access_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def subject_access_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     actor = _signed_in(request)
     back = "organisation-exports" if actor.is_org_admin else "my-data"
     try:
@@ -135,7 +136,7 @@ def subject_access_download(request: HttpRequest, export_id: int) -> HttpRespons
 @login_required
 @require_GET
 @not_found_as_404
-def organisation_export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def organisation_export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     actor = _admin(request)
     try:
         export = services_exports.organisation_export_download(actor=actor, export_id=export_id)

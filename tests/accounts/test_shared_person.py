@@ -119,6 +119,12 @@ NOT_PERSONAL = {
     "/api/v1/memberships/": "checked here: the other organisation's memberships never show",
     "/api/v1/memberships/{id}/": "checked here: the other organisation's memberships never show",
     "/api/v1/verify/{code}/": "public: what is printed on a certificate, by its code",
+    "/api/v1/subject-access-exports/": "the caller's own and their organisation's (tests/privacy)",
+    "/api/v1/subject-access-exports/{id}/": "the caller's own and their organisation's",
+    "/api/v1/subject-access-exports/{id}/download/": "as its export (tests/privacy)",
+    "/api/v1/organisation-exports/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/download/": "as its export (tests/privacy)",
 }
 
 
