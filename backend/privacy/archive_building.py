@@ -10,6 +10,7 @@ killed job left one. Running the job twice, or again after a crash, leaves one a
 import datetime
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from zipfile import ZipFile
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from privacy import archive
 from privacy.archive_organisation import organisation_export_write
 from privacy.archive_subject import subject_access_write
+from privacy.exports_email import export_ready_send
 from privacy.models import ExportStatus, OrganisationExport, SubjectAccessExport
 
 logger = logging.getLogger(__name__)
@@ -31,13 +33,15 @@ type Export = SubjectAccessExport | OrganisationExport
 
 def _build[E: (SubjectAccessExport, OrganisationExport)](
     model: type[E], export_id: int, name: str, write: Callable[[ZipFile, E], None]
-) -> E | None:
+) -> tuple[E | None, bool]:
+    """The export, built now under its row's lock unless it was already (and whether this
+    call built it)."""
     export = model.objects.select_for_update().filter(pk=export_id).first()
     if export is None:
         logger.warning("no %s %s to build", model._meta.verbose_name, export_id)
-        return None
+        return None, False
     if export.status != ExportStatus.PENDING:
-        return export
+        return export, False
     stored = archive.archive_store(
         export.file.storage, name.format(pk=export.pk), lambda zip_file: write(zip_file, export)
     )
@@ -49,29 +53,34 @@ def _build[E: (SubjectAccessExport, OrganisationExport)](
     export.failure = ""
     export.save(update_fields=["file", "status", "ready_at", "expires_at", "failure"])
     logger.info("built %s", export)
-    return export
+    return export, True
 
 
 @transaction.atomic
 def subject_access_build(*, export_id: int) -> SubjectAccessExport | None:
-    """Build a subject access export's ZIP once; a rerun finds it built."""
-    return _build(
+    """Build a subject access export's ZIP once; a rerun finds it built. The person's own
+    request is emailed about once it is built (after commit)."""
+    export, built = _build(
         SubjectAccessExport,
         export_id,
         "subject-access/hearth-subject-access-{pk}.zip",
         subject_access_write,
     )
+    if export is not None and built:
+        transaction.on_commit(partial(export_ready_send, export_id=export.pk))
+    return export
 
 
 @transaction.atomic
 def organisation_export_build(*, export_id: int) -> OrganisationExport | None:
     """Build an organisation export's ZIP once; a rerun finds it built."""
-    return _build(
+    export, _built = _build(
         OrganisationExport,
         export_id,
         "organisation-exports/hearth-organisation-export-{pk}.zip",
         organisation_export_write,
     )
+    return export
 
 
 def export_failed(*, model: type[Export], export_id: int, error: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from privacy import services_exports
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 SUBJECT_ACCESS = "/api/v1/subject-access-exports/"
 ORGANISATION = "/api/v1/organisation-exports/"
+QUERIES_PER_LIST = 5  # signing in and the actor, then the count and the page of rows
 
 
 @pytest.fixture(autouse=True)
@@ -331,6 +333,27 @@ def test_after_7_days_the_file_is_deleted_and_the_export_expired_once(
     assert expire_exports() == 0
 
 
+def test_the_person_is_emailed_once_when_their_own_export_is_ready(
+    world: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    own = services_exports.subject_access_request(actor=actor_for_user(world.x_learner_a))
+    for_them = services_exports.subject_access_request(
+        actor=actor_for_user(world.x_admin), person_id=world.x_learner_b.pk
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build_subject_access_export(own.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        build_subject_access_export(own.pk)
+        build_subject_access_export(for_them.pk)
+
+    [message] = mail.outbox
+    assert message.to == [world.x_learner_a.email]
+    assert message.subject == "Your copy of your Hearth data is ready"
+    assert "/my-data/" in str(message.body)
+    assert "/subject-access" not in str(message.body)
+
+
 def test_a_failed_build_that_gave_up_says_so(world: World) -> None:
     export = services_exports.subject_access_request(
         actor=actor_for_user(world.x_admin), person_id=world.x_learner_a.pk
@@ -468,3 +491,28 @@ def test_only_org_admins_reach_the_exports_page(world: World) -> None:
             == 404
         )
     assert not OrganisationExport.objects.exists()
+
+
+# --- query counts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how_many", [1, 6])
+def test_the_export_lists_take_the_same_queries_for_few_and_many(
+    world: World,
+    client_for: Callable[[User], APIClient],
+    django_assert_num_queries: Any,
+    how_many: int,
+) -> None:
+    admin = actor_for_user(world.x_admin)
+    for _ in range(how_many):
+        services_exports.subject_access_request(actor=admin, person_id=world.x_learner_a.pk)
+        services_exports.organisation_export_request(actor=admin)
+    client = client_for(world.x_admin)
+    client.get(SUBJECT_ACCESS)  # the session, warmed
+
+    with django_assert_num_queries(QUERIES_PER_LIST):
+        people = client.get(SUBJECT_ACCESS)
+    with django_assert_num_queries(QUERIES_PER_LIST):
+        whole = client.get(ORGANISATION)
+
+    assert len(people.json()["results"]) == len(whole.json()["results"]) == how_many
