@@ -81,7 +81,7 @@ def _readme(export: OrganisationExport, tables: dict[str, list[dict[str, Any]]])
     for label, rows in tables.items():
         model = apps.get_model(label)
         lines.append(
-            f"- tables/{label}.csv, tables/{label}.json: {model._meta.verbose_name_plural} "
+            f"- tables/{label}.csv, tables/{label}.json: {model._meta.verbose_name} "
             f"({len(rows)} rows)"
         )
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ ask for one about a person who is only in Y."""
 import csv
 import io
 import json
+import threading
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from privacy import services_exports
@@ -305,6 +307,41 @@ def test_running_the_build_twice_gives_one_archive(world: World, media: Path) ->
         f"hearth-organisation-export-{whole.pk}.zip"
     ]
     assert export.expires_at == export.ready_at + timedelta(days=7)  # type: ignore[operator]
+
+
+@pytest.mark.full_only
+@pytest.mark.django_db(transaction=True)
+def test_two_builds_at_once_give_one_archive(media: Path) -> None:
+    world = World()
+    export = services_exports.subject_access_request(
+        actor=actor_for_user(world.x_admin), person_id=world.x_learner_a.pk
+    )
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            barrier.wait()
+            build_subject_access_export(export.pk)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    export.refresh_from_db()
+
+    assert errors == []
+    assert export.status == ExportStatus.READY
+    assert [p.name for p in (media / "subject-access").iterdir()] == [
+        f"hearth-subject-access-{export.pk}.zip"
+    ]
+    with zipfile.ZipFile(export.file.path) as archive:
+        assert archive.testzip() is None
 
 
 def test_after_7_days_the_file_is_deleted_and_the_export_expired_once(
