@@ -1,7 +1,8 @@
 """What an organisation export holds (issue 17: no lock-in): one CSV and one JSON file per
 table of everything held under the organisation, found by introspection over every model
-with an organisation path (`personal_data.organisation_path`), plus the people who are
-members (their own rows and those rows' history) and a README.txt describing the files.
+with an organisation path (`personal_data.organisation_path`), plus the people it holds
+records of (members, and leavers whose memberships are gone: their own rows and those
+rows' history), and a README.txt describing the files.
 
 Left out: the shared catalogue (modules' topics, frameworks, requirement definitions),
 which belongs to no organisation; rows of other organisations; secrets (archive.py).
@@ -16,28 +17,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership
 from privacy import archive
+from privacy.exports_selectors import people_held_filter
 from privacy.models import OrganisationExport
 from privacy.personal_data import organisation_filter
 
-# Models held under the organisation that introspection does not reach (more than three
-# foreign keys away, or through the person): label -> the condition, given the
-# organisation's id and the ids of its members.
-MEMBERS = "members"
-EXTRA_SCOPES: dict[str, str] = {
-    "training.Choice": "question__version__module__organisation",
-    "accounts.User": f"pk__in:{MEMBERS}",
-    "audit.UserEvent": f"pgh_obj__in:{MEMBERS}",
-}
+# Models held under the organisation that introspection does not reach: a choice is four
+# foreign keys from its module's organisation.
+FAR_PATHS = {"training.Choice": "question__version__module__organisation"}
 
 
-def _scope(model: type[models.Model], organisation_id: int, members: Any) -> Q | None:
-    extra = EXTRA_SCOPES.get(model._meta.label)
-    if extra is None:
-        return organisation_filter(model, organisation_id)
-    lookup, _, value = extra.partition(":")
-    return Q(**{lookup: members if value == MEMBERS else organisation_id})
+def _scope(model: type[models.Model], organisation_id: int) -> Q | None:
+    """The rows of `model` the organisation holds, or None if it holds none of them. The
+    person model and its history: the people it holds records of (members and leavers)."""
+    label = model._meta.label
+    if model is get_user_model():
+        return people_held_filter(organisation_id)
+    if label == "audit.UserEvent":
+        people = get_user_model().objects.filter(people_held_filter(organisation_id))
+        return Q(pgh_obj__in=people.values("pk"))
+    if label in FAR_PATHS:
+        return Q(**{FAR_PATHS[label]: organisation_id})
+    return organisation_filter(model, organisation_id)
 
 
 def _models() -> list[type[models.Model]]:
@@ -51,10 +52,9 @@ def _models() -> list[type[models.Model]]:
 
 def organisation_tables(*, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every table's rows held under the organisation, by model label."""
-    members = Membership._base_manager.filter(organisation_id=organisation_id).values("user_id")
     tables: dict[str, list[dict[str, Any]]] = {}
     for model in _models():
-        condition = _scope(model, organisation_id, members)
+        condition = _scope(model, organisation_id)
         if condition is not None:
             rows = model._base_manager.filter(condition).distinct()
             tables[model._meta.label] = archive.table_rows(rows)
@@ -72,7 +72,7 @@ def _readme(export: OrganisationExport, tables: dict[str, list[dict[str, Any]]])
         "Every row has its primary key, `pk`; a column ending in _id holds the primary key",
         "of the row it refers to in another table. Times are ISO 8601 in UTC. Password hashes,",
         "key and token hashes and identity providers' secrets are never exported.",
-        f"{person}: the people with a membership here. Tables in the audit. namespace are",
+        f"{person}: the people with a membership here, and leavers. Tables named audit.* are",
         "the audit trail: one row per change, with who made it (pgh_context) and the row as",
         "it was after the change.",
         "",

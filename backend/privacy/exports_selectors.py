@@ -8,8 +8,10 @@ An export outside scope is not in the queryset, so asking for it answers 404.
   person's own request covers their records in every organisation, so only they see it.
 """
 
+from audit.models import MembershipEvent
 from django.db.models import Q, QuerySet
 
+from accounts.models import Membership
 from accounts.selectors import Actor
 from core.lookups import first_or_not_found
 from privacy.models import OrganisationExport, SubjectAccessExport
@@ -40,3 +42,12 @@ def organisation_export_get(*, actor: Actor, export_id: int) -> OrganisationExpo
     return first_or_not_found(
         organisation_exports_visible_to(actor).filter(pk=export_id), "No such export."
     )
+
+
+def people_held_filter(organisation_id: int) -> Q:
+    """The people whose records the organisation holds: everyone with a membership there
+    now (invited included) and everyone who had one (a leaver's membership is deleted;
+    the audit trail remembers it)."""
+    now = Membership._base_manager.filter(organisation_id=organisation_id).values("user_id")
+    before = MembershipEvent.objects.filter(organisation_id=organisation_id).values("user_id")
+    return Q(pk__in=now) | Q(pk__in=before)

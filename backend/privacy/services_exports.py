@@ -5,7 +5,7 @@ the access log."""
 
 from django.db import transaction
 
-from accounts.models import AccessKind, Membership
+from accounts.models import AccessKind, User
 from accounts.selectors import Actor
 from accounts.services_access import record_access
 from core.errors import Conflict, HearthError, NotFound
@@ -38,7 +38,8 @@ def subject_access_request(
 ) -> SubjectAccessExport:
     """Ask for a copy of everything Hearth holds about a person. Their own request (no
     person named, or themselves) covers every organisation; an org admin's, for a person
-    with a membership there (else not found), what that organisation holds."""
+    the organisation holds records of (a member, or a leaver; else not found), what that
+    organisation holds."""
     actor.require_write()
     if actor.user_id is not None and person_id in (None, actor.user_id):
         organisations = sorted(actor.organisation_ids)
@@ -56,8 +57,8 @@ def subject_access_request(
         if person_id is None:
             raise HearthError("Name the person.", fields={"person": ["Name the person to export."]})
         organisation = _admin_organisation(actor, organisation_id)
-        held = Membership._base_manager.filter(user_id=person_id, organisation_id=organisation)
-        if not held.exists():
+        held = User.objects.filter(exports_selectors.people_held_filter(organisation))
+        if not held.filter(pk=person_id).exists():
             raise NotFound("No such person.")
         export = SubjectAccessExport.objects.create(
             organisation_id=organisation, person_id=person_id, requested_by_id=actor.user_id

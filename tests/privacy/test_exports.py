@@ -26,6 +26,7 @@ from privacy.tasks import build_organisation_export, build_subject_access_export
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 from rest_framework.test import APIClient
 
+from accounts.leaving import people_leave
 from accounts.models import AccessEvent, AccessKind, KeyScope, OrganisationAPIKey, Role, User
 from accounts.selectors import actor_for_user
 from core.models import Job
@@ -166,6 +167,30 @@ def test_an_admins_export_holds_what_their_organisation_holds_and_the_persons_ow
     assert by_admin["scope"] == "one organisation"
     assert _pks(own, "training.Enrolment") == {in_x.pk, in_y.pk}
     assert own["scope"] == "every organisation"
+
+
+def test_a_leavers_records_are_still_exported_by_the_organisation_they_left(
+    world: World, client_for: Callable[[User], APIClient]
+) -> None:
+    enrolment = factories.EnrolmentFactory.create(
+        learner=world.x_learner_b, organisation=world.org_x
+    )
+    people_leave(organisation_id=world.org_x.pk, user_ids={world.x_learner_b.pk})
+
+    asked = client_for(world.x_admin).post(
+        SUBJECT_ACCESS, {"person": world.x_learner_b.pk}, format="json"
+    )
+    whole = _ready_organisation_export(world.x_admin)
+
+    assert asked.status_code == 202, asked.content
+    build_subject_access_export(asked.json()["id"])
+    data = _data(SubjectAccessExport.objects.get())
+    assert _pks(data, "training.Enrolment") == {enrolment.pk}
+    assert _pks(data, "accounts.Membership") == set()
+    with _archive(whole) as archive:
+        people = json.loads(archive.read("tables/accounts.User.json"))
+    assert world.x_learner_b.pk in {row["pk"] for row in people}
+    assert world.y_learner.pk not in {row["pk"] for row in people}
 
 
 def test_the_person_sees_both_exports_and_the_admin_only_the_one_made_for_their_organisation(
