@@ -3,6 +3,7 @@
 and exports the organisation. Both pages pass axe-core at 1280px and 320px without
 sideways scroll, and show no CSP error."""
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_a_learner_downloads_their_data_and_an_admin_exports_the_organisation(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
     page.get_by_role("main").get_by_role("link", name="Data exports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Data exports")
-    page.get_by_role("button", name="Export all of Riverside NHS Foundation Trust’s data").click()
+    page.get_by_role("button", name=re.compile(r"^Export all of Riverside NHS")).click()
     page.reload()
     expect(page.get_by_role("row").filter(has_text="Riverside")).to_contain_text(
         "Ready to download"
