@@ -17,7 +17,7 @@ from tests.support.browser import assert_accessible, csp_errors
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif("not embedded_pass()", reason="built in-process: the embedded pass"),
+    pytest.mark.embedded_only,  # the exports are built in-process, as the page is served
 ]
 
 LEARNER = "learner@riverside-nhs.example"
