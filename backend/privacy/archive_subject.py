@@ -5,8 +5,11 @@ and certificate PDFs about them; and a readable summary.
 
 Scope: the person's own request covers everything about them in every organisation. An
 org admin's request on their behalf covers the rows held under that organisation
-(`personal_data.organisation_filter`) and the rows that belong to no organisation (the
-person's own row and its history, their email choices, their second-factor devices).
+(`personal_data.organisation_filter`) and, of the rows that belong to no organisation,
+only those about the person alone (ACCOUNT_ROWS: their own row and its history, their
+email choices, their second-factor devices). Any other row without an organisation (the
+Django admin's log of a staff member's actions, a model added later) may describe
+another organisation, so only the person's own request holds it.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +32,16 @@ from privacy.personal_data import models_about_people, organisation_filter, pers
 HANGING_ROWS = (
     ("training.LessonProgress", "enrolment__learner"),
     ("training.QuizAttempt", "enrolment__learner"),
+)
+# Rows that belong to no organisation and say nothing of one: in every export.
+ACCOUNT_ROWS = frozenset(
+    {
+        "accounts.User",
+        "audit.UserEvent",
+        "notifications.EmailOptOut",
+        "otp_static.StaticDevice",
+        "otp_totp.TOTPDevice",
+    }
 )
 # Files about the person: (model, column naming the person, file column). Only where the
 # person is the record's subject (their evidence, their certificate), never where they
@@ -55,7 +68,9 @@ def _in_scope(
     if organisation_id is None:
         return queryset
     condition = organisation_filter(queryset.model, organisation_id)
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is not None:
+        return queryset.filter(condition)
+    return queryset if queryset.model._meta.label in ACCOUNT_ROWS else queryset.none()
 
 
 def subject_access_data(*, person_id: int, organisation_id: int | None) -> SubjectAccessData:
@@ -89,7 +104,9 @@ def _summary(export: SubjectAccessExport, data: SubjectAccessData) -> str:
         if not rows:
             continue
         model = apps.get_model(label)
-        columns = ["pk", *archive.exported_columns(model)]
+        columns = archive.exported_columns(model)
+        if model._meta.pk is None or model._meta.pk.attname not in columns:
+            columns = ["pk", *columns]
         sections.append(
             {
                 "label": label,

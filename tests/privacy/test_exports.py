@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -155,6 +156,9 @@ def test_an_admins_export_holds_what_their_organisation_holds_and_the_persons_ow
     world: World, client_for: Callable[[User], APIClient]
 ) -> None:
     in_x, in_y = _shared_learner(world)
+    staff_log = LogEntry.objects.create(
+        user=world.x_learner_a, action_flag=ADDITION, object_repr="Y's team"
+    )
 
     by_admin = _data(_ready_subject_access(world, by=world.x_admin, person=world.x_learner_a))
     own = _data(_ready_subject_access(world, by=world.x_learner_a, person=world.x_learner_a))
@@ -165,6 +169,8 @@ def test_an_admins_export_holds_what_their_organisation_holds_and_the_persons_ow
     }
     assert _pks(by_admin, "accounts.User") == {world.x_learner_a.pk}
     assert by_admin["scope"] == "one organisation"
+    assert by_admin["tables"]["admin.LogEntry"] == []
+    assert _pks(own, "admin.LogEntry") == {staff_log.pk}
     assert _pks(own, "training.Enrolment") == {in_x.pk, in_y.pk}
     assert own["scope"] == "every organisation"
 
