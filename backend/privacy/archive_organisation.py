@@ -56,7 +56,7 @@ def organisation_tables(*, organisation_id: int) -> dict[str, list[dict[str, Any
     for model in _models():
         condition = _scope(model, organisation_id)
         if condition is not None:
-            rows = model._base_manager.filter(condition).distinct()
+            rows = model._base_manager.filter(condition)
             tables[model._meta.label] = archive.table_rows(rows)
     return tables
 

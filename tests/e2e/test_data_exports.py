@@ -40,7 +40,7 @@ def test_a_learner_downloads_their_data_and_an_admin_exports_the_organisation(
     assert_accessible(page, "your data, empty")
     page.get_by_role("button", name="Ask for a copy of my data").click()
     expect(page.get_by_role("status")).to_contain_text("preparing the export")
-    page.reload()
+    page.goto(f"{live_server.url}/my-data/")
     row = page.get_by_role("row").filter(has_text="Every organisation")
     expect(row).to_contain_text("Ready to download")
     assert_accessible(page, "your data, one export ready")
@@ -57,7 +57,8 @@ def test_a_learner_downloads_their_data_and_an_admin_exports_the_organisation(
     page.get_by_role("main").get_by_role("link", name="Data exports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Data exports")
     page.get_by_role("button", name=re.compile(r"^Export all of Riverside NHS")).click()
-    page.reload()
+    expect(page.get_by_role("status")).to_contain_text("preparing the export")
+    page.goto(f"{live_server.url}/organisation/exports/")
     expect(page.get_by_role("row").filter(has_text="Riverside")).to_contain_text(
         "Ready to download"
     )
