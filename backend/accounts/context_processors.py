@@ -31,6 +31,7 @@ ORGANISATION_PAGES = frozenset(
         "jobs",
         "identity",
         "audit",
+        "organisation-exports",
     }
 )
 

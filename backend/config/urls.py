@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("certificates.api_urls")),
     path("", include("reporting.api_urls")),
     path("", include("audit.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("reporting.urls")),
     path("", include("audit.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -125,6 +125,12 @@ NOT_PERSONAL = {
         f"/api/v1/audit-events/{kind}/{{event_id}}/": "org admins and keys only (tests/audit)"
         for kind, _name in AUDIT_KINDS
     },
+    "/api/v1/subject-access-exports/": "the caller's own and their organisation's (tests/privacy)",
+    "/api/v1/subject-access-exports/{id}/": "the caller's own and their organisation's",
+    "/api/v1/subject-access-exports/{id}/download/": "as its export (tests/privacy)",
+    "/api/v1/organisation-exports/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/download/": "as its export (tests/privacy)",
 }
 
 
