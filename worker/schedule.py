@@ -52,6 +52,10 @@ BEAT_SCHEDULE = {
         "task": "core.tasks.purge_idempotency_records",
         "schedule": crontab(hour=3, minute=20),
     },
+    "hourly-export-expiry": {
+        "task": "privacy.tasks.expire_exports",
+        "schedule": crontab(minute=35),
+    },
     "daily-finished-job-purge": {
         "task": "core.tasks.purge_finished_jobs",
         "schedule": crontab(hour=3, minute=25),

@@ -30,6 +30,8 @@ ORGANISATION_PAGES = frozenset(
         "provisioning",
         "jobs",
         "identity",
+        "audit",
+        "organisation-exports",
         "erasures",
         "person-erase",
     }

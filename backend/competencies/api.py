@@ -16,10 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models_access import AccessKind
 from accounts.selectors import actor_from_request, team_get_for_manager
+from accounts.services_access import record_access
 from competencies import selectors, serializers, services
 from competencies.evidence import evidence_served
-from competencies.matrix import matrix_csv_rows, matrix_data
+from competencies.matrix import matrix_csv_description, matrix_csv_rows, matrix_data
 from competencies.models import Assessment, Competency, Domain, Framework, Level
 from core.codes import holds_code
 from core.downloads import attachment
@@ -213,6 +215,11 @@ class TeamMatrixView(APIView):
             filters=serializers.matrix_filters(request.query_params),
         )
         if request.accepted_renderer.format == "csv":
+            record_access(
+                organisation=matrix.team.organisation,
+                kind=AccessKind.PEOPLE_CSV,
+                description=matrix_csv_description(matrix),
+            )
             filename = f"matrix-team-{team_id}-{matrix.on.isoformat()}.csv"
             return Response(
                 list(matrix_csv_rows(matrix)),

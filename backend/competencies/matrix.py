@@ -118,6 +118,11 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
     }
 
 
+def matrix_csv_description(matrix: Matrix) -> str:
+    """What a download of the matrix as CSV read, for the access log (issue 17)."""
+    return f"Competency matrix of {matrix.team.name} as CSV ({len(matrix.people)} people)"
+
+
 def matrix_csv_rows(matrix: Matrix) -> Iterator[list[str]]:
     """The matrix as CSV rows: a header of competency codes, then one row per person with
     the same cell text as the page and the API, then what they still need."""

@@ -20,18 +20,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import Role
+from accounts.models_access import AccessKind
 from accounts.selectors import (
     actor_from_request,
     learners_visible_to,
     team_invitations_for_manager,
     teams_assignable_by,
 )
+from accounts.services_access import record_access
 from competencies import selectors, services
 from competencies.forms import AssessmentForm, MatrixFilterForm
 from competencies.matrix import (
     CELL_LABELS,
     MatrixCell,
     cell_text,
+    matrix_csv_description,
     matrix_csv_rows,
     matrix_page_cell,
 )
@@ -174,6 +177,11 @@ def team_matrix_csv(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     response = HttpResponse(
         renderer.render(list(matrix_csv_rows(matrix))), content_type="text/csv; charset=utf-8"
+    )
+    record_access(
+        organisation=matrix.team.organisation,
+        kind=AccessKind.PEOPLE_CSV,
+        description=matrix_csv_description(matrix),
     )
     filename = f"matrix-team-{matrix.team.pk}-{matrix.on.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

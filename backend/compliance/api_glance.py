@@ -14,7 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Organisation
+from accounts.models_access import AccessKind
 from accounts.selectors import actor_from_request
+from accounts.services_access import record_access
 from compliance import serializers_glance as serializers
 from compliance.figures import (
     DUE_WINDOWS,
@@ -182,6 +185,16 @@ class ComplianceRowsView(ListModelMixin, GenericAPIView[Any]):
             if params.get("person") in (None, person.person_id)
             and params.get("state") in (None, row.standing.state)
         ]
+        what = "CSV" if request.accepted_renderer.format == "csv" else "JSON"
+        # A read of people's data that matters (issue 17): logged for each organisation.
+        for organisation in Organisation.objects.filter(
+            pk__in=[organisation.organisation_id for organisation in organisations]
+        ):
+            record_access(
+                organisation=organisation,
+                kind=AccessKind.PEOPLE_CSV,
+                description=f"Compliance of people as {what}",
+            )
         if request.accepted_renderer.format == "csv":
             on = organisations[0].on.isoformat() if organisations else ""
             table = [ROW_COLUMNS, *([row[column] for column in ROW_COLUMNS] for row in rows)]

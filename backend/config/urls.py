@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("notifications.api_urls")),
     path("", include("certificates.api_urls")),
     path("", include("reporting.api_urls")),
+    path("", include("audit.api_urls")),
+    path("", include("privacy.api_urls")),
     path("", include("privacy.api_urls_erasure")),
 ]
 
@@ -37,6 +39,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("certificates.urls")),
     path("", include("reporting.urls")),
+    path("", include("audit.urls")),
+    path("", include("privacy.urls")),
     path("", include("privacy.urls_erasure")),
 ]
 

@@ -74,7 +74,10 @@ def tracking_triggers(event_model: type[models.Model]) -> list[str]:
     columns = _snapshot_columns(event_model)
     pk = tracked._meta.pk.column
     labels = {tracker.label: tracker for tracker in event_model.pgh_trackers}  # type: ignore[attr-defined]
-    into = ", ".join(_quote(c) for c in [*columns, "pgh_created_at", "pgh_label", "pgh_obj_id"])
+    # An event model may keep no reference to its row (an API key's id holds its hash).
+    referenced = any(f.name == "pgh_obj" for f in event_model._meta.concrete_fields)
+    extra = ["pgh_created_at", "pgh_label", *(["pgh_obj_id"] if referenced else [])]
+    into = ", ".join(_quote(c) for c in [*columns, *extra])
     statements = []
     for label, operation, row in (
         ("insert", "INSERT", "NEW"),
@@ -93,7 +96,8 @@ def tracking_triggers(event_model: type[models.Model]) -> list[str]:
         statements.append(
             f"CREATE TRIGGER {name} AFTER {operation} ON {_quote(source)}{when} BEGIN "  # noqa: S608
             f"INSERT INTO {_quote(target)} ({into}, pgh_context, pgh_context_id) VALUES "
-            f"({values}, strftime('%Y-%m-%d %H:%M:%f', 'now'), '{label}', {row}.{_quote(pk)}, "
+            f"({values}, strftime('%Y-%m-%d %H:%M:%f', 'now'), '{label}', "
+            f"{f'{row}.{_quote(pk)}, ' if referenced else ''}"
             f"hearth_audit_context(), hearth_audit_context_id()); END"
         )
     return statements

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from audit.models import MembershipEvent
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -27,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.leaving import people_leave
 from accounts.models import AccessEvent, Membership, OrganisationAPIKey, User
+from audit.models import MembershipEvent
 from core import audit
 from privacy import erasure_rules
 from privacy.erasure_rules import KEEP, RELATED, RULES, Rule
@@ -42,7 +42,7 @@ _NOT_HOLDING = ("audit.", "privacy.", "accounts.AccessEvent.", "notifications.Re
 
 @contextmanager
 def _erasing() -> Iterator[None]:
-    """Past the assessments' append-only trigger (privacy migration 0002) for erasure's
+    """Past the assessments' append-only trigger (privacy migration 0003) for erasure's
     own updates: a transaction-local setting on PostgreSQL, the redaction flag on SQLite."""
     if connection.vendor != "postgresql":
         with audit.redacting():

@@ -9,11 +9,11 @@ membership it once held.
 
 import datetime
 
-from audit.models import MembershipEvent
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership
+from audit.models import MembershipEvent
 from core.dates import add_months
 from privacy.models import RetentionPolicy
 

@@ -48,6 +48,12 @@ class SubjectAccessExport(models.Model):
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     requested_by = acting_person()
     requested_at = models.DateTimeField(default=timezone.now)
+    covers_all_organisations = models.BooleanField(
+        default=False,
+        help_text="The person's own request: everything about them in every organisation "
+        "(only they see it). Otherwise an org admin's, on their behalf: what `organisation` "
+        "holds.",
+    )
     status = models.CharField(
         max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

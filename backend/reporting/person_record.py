@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organisation, Role, User
 from accounts.selectors import Actor
 from certificates.models import Certificate
 from certificates.selectors import certificates_visible_to
@@ -39,6 +39,13 @@ def person_get_for_manager(*, actor: Actor, person_id: int) -> User:
     if person is None:
         raise NotFound("No such person.")
     return person
+
+
+def person_record_organisations(*, actor: Actor, person_id: int) -> list[Organisation]:
+    """The organisations through which the actor sees the person's record (where the
+    access log notes that they opened it)."""
+    in_scope = Membership.objects.filter(_people_managed_filter(actor), user_id=person_id)
+    return list(Organisation.objects.filter(pk__in=in_scope.values("organisation_id")))
 
 
 @dataclass(frozen=True)

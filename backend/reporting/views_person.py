@@ -18,7 +18,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models_access import AccessKind
 from accounts.selectors import Actor, actor_from_request
+from accounts.services_access import record_access
 from core.errors import NotFound
 from core.forms import RefusableForm
 from core.pages import not_found_as_404, refusal_as_message, refusal_caught
@@ -29,6 +31,7 @@ from reporting.person_record import (
     overdue_people,
     person_get_for_manager,
     person_record,
+    person_record_organisations,
 )
 from reporting.views import dashboard_filters
 from training.models import ACTIVE_STATUSES, Enrolment
@@ -81,7 +84,16 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     actor = actor_from_request(request)
-    record = person_record(actor=actor, person_id=person_id)
+    return _render(request, actor, person_record(actor=actor, person_id=person_id), bound, status)
+
+
+def _render(
+    request: HttpRequest,
+    actor: Actor,
+    record: PersonRecord,
+    bound: tuple[int, str, RefusableForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     lines = _lines(record, actor, bound)
     return render(
         request,
@@ -102,8 +114,20 @@ def _page(
 @require_GET
 @not_found_as_404
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    """A person in the viewer's teams (or organisation), as far as the viewer may see."""
-    return _page(request, person_id)
+    """A person in the viewer's teams (or organisation), as far as the viewer may see.
+    Opening someone else's record is logged (issue 17), once for each organisation it is
+    seen through."""
+    actor = actor_from_request(request)
+    record = person_record(actor=actor, person_id=person_id)
+    if actor.user_id != record.person.pk:
+        for organisation in person_record_organisations(actor=actor, person_id=person_id):
+            record_access(
+                organisation=organisation,
+                kind=AccessKind.PERSON_RECORD,
+                subject=record.person,
+                description="Person record opened",
+            )
+    return _render(request, actor, record)
 
 
 def _enrolment_of(actor: Actor, person_id: int, enrolment_id: int) -> Enrolment:

@@ -31,6 +31,7 @@ from accounts.invitations import membership_notice_send
 from accounts.models import KeyScope, Membership, Organisation, OrganisationAPIKey, Role, Team, User
 from accounts.selectors import actor_for_user
 from accounts.services import membership_accept, person_invite
+from audit.registry import CHOICES as AUDIT_KINDS
 from certificates.models import Certificate
 from certificates.services import certificate_issues_retry
 from certificates.tasks import issue_certificate
@@ -119,6 +120,17 @@ NOT_PERSONAL = {
     "/api/v1/memberships/": "checked here: the other organisation's memberships never show",
     "/api/v1/memberships/{id}/": "checked here: the other organisation's memberships never show",
     "/api/v1/verify/{code}/": "public: what is printed on a certificate, by its code",
+    "/api/v1/audit-events/": "org admins and keys only, by the record's organisation (tests/audit)",
+    **{
+        f"/api/v1/audit-events/{kind}/{{event_id}}/": "org admins and keys only (tests/audit)"
+        for kind, _name in AUDIT_KINDS
+    },
+    "/api/v1/subject-access-exports/": "the caller's own and their organisation's (tests/privacy)",
+    "/api/v1/subject-access-exports/{id}/": "the caller's own and their organisation's",
+    "/api/v1/subject-access-exports/{id}/download/": "as its export (tests/privacy)",
+    "/api/v1/organisation-exports/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/": "the admin's organisations' (tests/privacy)",
+    "/api/v1/organisation-exports/{id}/download/": "as its export (tests/privacy)",
     "/api/v1/erasures/": "org admins' erasure records: ids, states, counts (tests/privacy)",
     "/api/v1/erasures/{erasure_id}/": "an erasure record: ids, states, counts (tests/privacy)",
     "/api/v1/organisations/{organisation_id}/retention/": "organisation setting",

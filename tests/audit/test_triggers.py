@@ -2,10 +2,10 @@
 tests in both passes, pghistory's triggers on PostgreSQL and ours on SQLite."""
 
 import pytest
-from audit.models import TeamEvent
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import TeamEvent
 from core import audit, audit_sqlite
 from tests import factories
 

@@ -229,6 +229,22 @@ def _certificate_recognise(world: World) -> Case:
     )
 
 
+def _subject_access_export(world: World) -> Case:
+    body = {"organisation": world.org_x.pk}
+    return Case(
+        world.x_admin,
+        "/api/v1/subject-access-exports/",
+        {**body, "person": world.x_learner_a.pk},
+        {**body, "person": world.x_learner_b.pk},
+    )
+
+
+def _organisation_export(world: World) -> Case:
+    return Case(
+        world.x_admin, "/api/v1/organisation-exports/", {}, {"organisation": world.org_x.pk}
+    )
+
+
 def _erasure(world: World) -> Case:
     body = {"organisation": world.org_x.pk}
     return Case(
@@ -258,6 +274,8 @@ CASES: dict[str, Callable[[World], Case]] = {
     "v1_certificates_revoke_create": _certificate_revoke,
     "v1_jobs_retry_create": _job_retry,
     "indicator_report_request": _indicator_report,
+    "v1_subject_access_exports_create": _subject_access_export,
+    "v1_organisation_exports_create": _organisation_export,
     "erasure_request": _erasure,
 }
 

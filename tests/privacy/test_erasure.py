@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit.models import EnrolmentChangeEvent
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -18,17 +17,18 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from privacy.erasure_rules import ERASED_FULL_NAME
-from privacy.models import Erasure, ErasureStatus
-from privacy.personal_data import person_filter, person_links
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import actor_for_user
+from audit.models import EnrolmentChangeEvent
 from certificates.models import Certificate
 from competencies.models import Assessment
 from compliance.models import TrainingRecord
 from notifications.models import Kind, ReminderLog, Status
+from privacy.erasure_rules import ERASED_FULL_NAME
+from privacy.models import Erasure, ErasureStatus
+from privacy.personal_data import person_filter, person_links
 from reporting.indicators import Quarter
 from tests import factories
 from training.models import ACTIVE_STATUSES, Enrolment, EnrolmentChange

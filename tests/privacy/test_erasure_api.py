@@ -8,8 +8,6 @@ from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
-from privacy.models import Erasure, ErasureStatus, RetentionPolicy
-from privacy.retention import retention_run
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Role, User
@@ -17,6 +15,8 @@ from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from competencies.models import Assessment
 from core.dates import add_months
+from privacy.models import Erasure, ErasureStatus, RetentionPolicy
+from privacy.retention import retention_run
 from tests import factories
 from tests.conftest import World
 

@@ -3,6 +3,7 @@ an erasure rule (issue 17): a new model with a foreign key to the person fails h
 erasure_rules.RULES says what erasure does to it, and each rule names real columns."""
 
 from django.db import models
+
 from privacy.erasure_rules import RULES
 from privacy.personal_data import person_links
 

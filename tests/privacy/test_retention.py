@@ -11,14 +11,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from privacy import retention
-from privacy.models import Erasure, ErasureSource, ErasureStatus, RetentionPolicy
-from privacy.tasks_retention import erase_expired
 
 from accounts.models import Organisation, User
 from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from core.dates import add_months
+from privacy import retention
+from privacy.models import Erasure, ErasureSource, ErasureStatus, RetentionPolicy
+from privacy.tasks_retention import erase_expired
 from tests.conftest import World
 
 

@@ -66,7 +66,7 @@ def strict(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0001_initial"),
+        ("privacy", "0002_exports_scope"),
         ("competencies", "0005_audit_triggers"),
     ]
 
