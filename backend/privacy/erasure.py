@@ -30,7 +30,7 @@ from audit.models import MembershipEvent
 from core import audit
 from privacy import erasure_rules
 from privacy.erasure_rules import KEEP, RELATED, RULES, Rule
-from privacy.models import Erasure, ErasureStatus
+from privacy.models import Erasure, ErasureStatus, ExportStatus, OrganisationExport
 from privacy.personal_data import Link, organisation_path, person_links
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,12 @@ def erasure_carry_out(*, erasure: Erasure, now: datetime.datetime | None = None)
 
     targets = _targets()
     files: list[str] = []
+    # The organisation's own exports made before hold the person's data: they expire.
+    exports = OrganisationExport.objects.filter(organisation_id=organisation_id).exclude(
+        status=ExportStatus.EXPIRED
+    )
+    files.extend(name for name in exports.values_list("file", flat=True) if name)
+    summary["organisation exports expired"] = exports.update(status=ExportStatus.EXPIRED, file="")
     with _erasing():
         for target in targets:
             if not _append_only(target.model):

@@ -18,6 +18,8 @@ holds un-erased records of the person: scope follows the record (ADR 0012).
 from dataclasses import dataclass, field
 from typing import Any
 
+from privacy.models import ExportStatus
+
 
 class Token:
     """A value known only when erasing: the person's pseudonymous email, say."""
@@ -104,7 +106,9 @@ RULES: dict[str, Rule] = {
     "privacy.Erasure.requested_by": NOTHING_PERSONAL,
     "privacy.OrganisationExport.requested_by": NOTHING_PERSONAL,
     "privacy.SubjectAccessExport.person": Rule(
-        columns={"failure": ""}, files=("file",), why="the archive is a copy of their data"
+        columns={"failure": "", "status": ExportStatus.EXPIRED},
+        files=("file",),
+        why="the archive is a copy of their data: expired, its file deleted",
     ),
     "privacy.SubjectAccessExport.requested_by": NOTHING_PERSONAL,
     "provisioning.ProvisionedUser.user": Rule(

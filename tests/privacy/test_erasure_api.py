@@ -5,8 +5,12 @@ input answered with field errors."""
 
 import datetime
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -15,7 +19,14 @@ from accounts.selectors import actor_for_user
 from accounts.services_leavers import person_leave
 from competencies.models import Assessment
 from core.dates import add_months
-from privacy.models import Erasure, ErasureStatus, RetentionPolicy
+from privacy.models import (
+    Erasure,
+    ErasureStatus,
+    ExportStatus,
+    OrganisationExport,
+    RetentionPolicy,
+    SubjectAccessExport,
+)
 from privacy.retention import retention_run
 from tests import factories
 from tests.conftest import World
@@ -158,3 +169,40 @@ def test_bad_input_oneself_and_a_read_only_settings_change_are_refused_clearly(
         "legal_hold_reason",
     }
     assert Erasure.objects.count() == 0 and RetentionPolicy.objects.count() == 0
+
+
+def test_exports_holding_the_person_expire_and_their_files_go(
+    world: World,
+    client_for: Clients,
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    archive = default_storage.save("subject-access/theirs.zip", ContentFile(b"PK zip"))
+    everything = default_storage.save("organisation-exports/x.zip", ContentFile(b"PK zip"))
+    elsewhere = default_storage.save("organisation-exports/y.zip", ContentFile(b"PK zip"))
+    ready = {"status": ExportStatus.READY}
+    theirs = SubjectAccessExport.objects.create(
+        organisation=world.org_x, person=world.x_learner_a, file=archive, **ready
+    )
+    x_export = OrganisationExport.objects.create(organisation=world.org_x, file=everything, **ready)
+    y_export = OrganisationExport.objects.create(organisation=world.org_y, file=elsewhere, **ready)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.x_admin).post(
+            URL, {"organisation": world.org_x.pk, "person": world.x_learner_a.pk}, format="json"
+        )
+
+    assert response.status_code == 201
+    theirs.refresh_from_db()
+    x_export.refresh_from_db()
+    y_export.refresh_from_db()
+    assert (theirs.status, theirs.file.name) == (ExportStatus.EXPIRED, "")
+    assert (x_export.status, x_export.file.name) == (ExportStatus.EXPIRED, "")
+    assert y_export.status == ExportStatus.READY
+    assert [default_storage.exists(n) for n in (archive, everything, elsewhere)] == [
+        False,
+        False,
+        True,
+    ]
