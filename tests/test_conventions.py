@@ -58,6 +58,8 @@ READ_MODULES = frozenset(
         "compliance/figures.py",
         "compliance/states.py",
         "notifications/digests.py",
+        "privacy/exports_selectors.py",
+        "privacy/personal_data.py",
         "reporting/competency_figures.py",
         "reporting/compliance_shares.py",
         "reporting/completions.py",
@@ -88,6 +90,7 @@ WORKER_MODULES = frozenset(
         "compliance/renewals.py",
         "notifications/planning.py",
         "notifications/sending.py",
+        "privacy/archive_building.py",
         "reporting/building.py",
         "reporting/retention.py",
     }

@@ -12,8 +12,9 @@ models, so both run modes keep the same trail in the same tables:
 - updates and deletes on an append-only table (every event table, and any model that sets
   `audit_append_only = True`) are refused unless `core.audit.redacting()` is open.
 
-They are (re)installed after every migrate, since SQLite drops a table's triggers when a
-migration rebuilds the table.
+They are dropped before every migrate and installed again after it: SQLite drops a
+table's triggers when a migration rebuilds the table, and refuses a rebuild while a
+trigger names the table being rebuilt.
 """
 
 from typing import Any
@@ -139,6 +140,15 @@ def install(connection: BaseDatabaseWrapper) -> int:
         for statement in statements:
             cursor.execute(statement)
     return len(statements)
+
+
+def uninstall_before_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """`pre_migrate`: drop the triggers while migrations run. SQLite rebuilds a table to
+    change it (create a copy, drop the old one, rename the copy) and refuses the rename
+    while a trigger names a table that is, for that moment, missing."""
+    from django.db import connections
+
+    uninstall(connections[using])
 
 
 def install_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

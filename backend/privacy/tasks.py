@@ -36,8 +36,9 @@ class BuildOrganisationExportTask(JobTask):
     base=BuildSubjectAccessExportTask,
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=600,
-    time_limit=660,
+    # Within the Redis visibility timeout with the retry countdown (worker/checks.py).
+    soft_time_limit=240,
+    time_limit=270,
 )
 def build_subject_access_export(export_id: int) -> str | None:
     """Build a subject access export's ZIP (once)."""
@@ -49,8 +50,8 @@ def build_subject_access_export(export_id: int) -> str | None:
     base=BuildOrganisationExportTask,
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=1200,
-    time_limit=1260,
+    soft_time_limit=240,
+    time_limit=270,
 )
 def build_organisation_export(export_id: int) -> str | None:
     """Build an organisation export's ZIP (once)."""
@@ -64,8 +65,8 @@ def build_organisation_export(export_id: int) -> str | None:
     max_retries=3,
     retry_backoff=30,
     retry_backoff_max=300,
-    soft_time_limit=300,
-    time_limit=330,
+    soft_time_limit=120,
+    time_limit=150,
 )
 def expire_exports() -> int:
     """Hourly: delete the archives past their download time (idempotent)."""

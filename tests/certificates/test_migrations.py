@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.tasks import issue_certificate
+from core import audit_sqlite
 from core.jobs import job_key
 from core.models import Job, JobState
 from tests.certificates.conftest import complete_module
@@ -37,6 +38,7 @@ def test_open_issue_failures_become_stopped_jobs(world: World, module: Module, m
     reasked = JobFactory.create(task=issue_certificate.name, args=[asked_again.pk])
     failed_at = timezone.now() - datetime.timedelta(days=2)
     executor = MigrationExecutor(connection)
+    audit_sqlite.uninstall(connection)  # as `migrate` does first (pre_migrate)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     failure = old.get_model("certificates", "CertificateIssueFailure")
