@@ -54,7 +54,6 @@ class SubjectAccessExportViewSet(
     organisation's people. Ready for 7 days, then deleted."""
 
     serializer_class = SubjectAccessExportSerializer
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[SubjectAccessExport]:
         return exports_selectors.subject_access_exports_visible_to(actor_from_request(self.request))
@@ -95,7 +94,6 @@ class OrganisationExportViewSet(
     file per table in one ZIP, for its org admins and keys. Ready for 7 days."""
 
     serializer_class = OrganisationExportSerializer
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[OrganisationExport]:
         return exports_selectors.organisation_exports_visible_to(actor_from_request(self.request))

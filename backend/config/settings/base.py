@@ -355,6 +355,10 @@ SPECTACULAR_SETTINGS = {
         "AssessorRoleEnum": ["assessor"],
         "OrgAdminRoleEnum": ["org_admin"],
         "MembershipStatusEnum": "accounts.models.MembershipStatus",
+        "EnrolmentSourceEnum": "training.models.EnrolmentSource",
+        "ErasureSourceEnum": "privacy.models.ErasureSource",
+        "ErasureStatusEnum": "privacy.models.ErasureStatus",
+        "ExportStatusEnum": "privacy.models.ExportStatus",
     },
 }
 
