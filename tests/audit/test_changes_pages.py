@@ -1,13 +1,14 @@
-"""Must-show 1 of issue 17, through the pages: identity settings and domains, provisioning
-tokens, training requirements and certificates (revoke, reissue) changed by posting the
-real forms, then one event per changed row read back through the reader's API and page."""
+"""Must-show 1 of issue 17, through the pages: identity and sign-in settings, domains,
+teams, roles, provisioning tokens, training requirements and certificates (revoke,
+reissue) changed by posting the real forms, then one event per changed row read back
+through the reader's API and page."""
 
 from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
 
-from accounts.models import IdentityProvider, IdentityProviderDomain
+from accounts.models import IdentityProvider, IdentityProviderDomain, Membership, Team
 from audit.models import ProvisioningTokenEvent
 from certificates.models import Certificate
 from provisioning.models import ProvisioningToken
@@ -15,6 +16,7 @@ from tests.audit.reading import api_for, changes, only_event, page_shows, signed
 from tests.certificates.conftest import certificate_of, complete_module
 from tests.conftest import World
 from tests.factories import TrainingRequirementFactory
+from tests.support.api import key_client
 from tests.support.training import publish_module
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,43 @@ def test_a_certificate_revoked_and_another_reissued_on_the_page(
     ]
     assert len(superseded) == 1 and changes(superseded[0])["superseded_at"][0] is None
     page_shows(world.x_admin, revocation[0], "Wrong person.", world.x_learner_a.full_name)
+
+
+def test_a_team_added_and_a_role_changed_on_the_pages(world: World) -> None:
+    page = signed_in(world.x_admin)
+    membership = Membership.objects.get(user=world.x_learner_a)
+    person_page = f"/organisation/{world.org_x.pk}/people/{world.x_learner_a.pk}/"
+
+    added = page.post("/organisation/teams/", {"name": "Night shift"})
+    changed = page.post(
+        person_page,
+        {
+            "action": f"change-{membership.pk}",
+            f"m{membership.pk}-role": "manager",
+            f"m{membership.pk}-team": world.x_team_a.pk,
+        },
+    )
+
+    assert (added.status_code, changed.status_code) == (302, 302)
+    admin = api_for(world.x_admin)
+    team = Team.objects.get(organisation=world.org_x, name="Night shift")
+    made = only_event(admin, "team", team.pk, "insert")
+    assert changes(made)["name"] == (None, "Night shift")
+    assert made["actor"]["person"] == world.x_admin.pk
+    role = only_event(admin, "membership", membership.pk, "update")
+    assert changes(role)["role"] == ("learner", "manager")
+    assert role["request"]["path"] == person_page
+    page_shows(world.x_admin, role, "learner", "manager", f"POST {person_page}")
+
+
+def test_the_organisations_sign_in_settings_saved_on_the_page(world: World) -> None:
+    saved = signed_in(world.x_admin).post(
+        "/organisation/identity/", {"issuer": "", "second_factor_required": "on"}
+    )
+
+    assert saved.status_code == 302
+    # The admin's own session now needs a second factor: the organisation's key reads.
+    event = only_event(key_client(world.org_x), "organisation", world.org_x.pk, "update")
+    assert changes(event)["second_factor_required"] == (False, True)
+    assert event["actor"]["person"] == world.x_admin.pk
+    assert event["request"]["path"] == "/organisation/identity/"
