@@ -40,51 +40,51 @@ class RetentionPolicy(models.Model):
         return f"Retention for {self.organisation}"
 
 
-class SubjectAccessExport(models.Model):
+class ExportBase(models.Model):
+    """What both exports share: who asked and when, and the archive's state."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = acting_person()
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+
+
+class SubjectAccessExport(ExportBase):
     """A copy of everything Hearth holds about `person` under `organisation`, built by the
     worker as a ZIP and downloadable until `expires_at`."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    requested_by = acting_person()
-    requested_at = models.DateTimeField(default=timezone.now)
     covers_all_organisations = models.BooleanField(
         default=False,
         help_text="The person's own request: everything about them in every organisation "
         "(only they see it). Otherwise an org admin's, on their behalf: what `organisation` "
         "holds.",
     )
-    status = models.CharField(
-        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
-    )
     file = models.FileField(upload_to="subject-access/", blank=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    failure = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-id"]
+    class Meta(ExportBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Subject access export {self.pk}"
 
 
-class OrganisationExport(models.Model):
+class OrganisationExport(ExportBase):
     """All of an organisation's data as CSV and JSON in one archive (no lock-in)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    requested_by = acting_person()
-    requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
-    )
     file = models.FileField(upload_to="organisation-exports/", blank=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    failure = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-id"]
+    class Meta(ExportBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Organisation export {self.pk}"

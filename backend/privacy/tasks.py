@@ -2,7 +2,7 @@
 core.jobs.JobTask reports back to the job's record and owns retrying (ADR 0016)."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -14,22 +14,21 @@ from privacy.models import OrganisationExport, SubjectAccessExport
 # --- exports (subject access, organisation export): archive_building.py ------------------
 
 
-class BuildSubjectAccessExportTask(JobTask):
+class ExportTask(JobTask):
     """Says on the export's row when its build stopped retrying."""
 
-    def on_gave_up(self, args: Sequence[Any], error: str) -> None:
-        archive_building.export_failed(
-            model=SubjectAccessExport, export_id=int(args[0]), error=error
-        )
-
-
-class BuildOrganisationExportTask(JobTask):
-    """Says on the export's row when its build stopped retrying."""
+    export_model: ClassVar[type[SubjectAccessExport | OrganisationExport]]
 
     def on_gave_up(self, args: Sequence[Any], error: str) -> None:
-        archive_building.export_failed(
-            model=OrganisationExport, export_id=int(args[0]), error=error
-        )
+        archive_building.export_failed(model=self.export_model, export_id=int(args[0]), error=error)
+
+
+class BuildSubjectAccessExportTask(ExportTask):
+    export_model = SubjectAccessExport
+
+
+class BuildOrganisationExportTask(ExportTask):
+    export_model = OrganisationExport
 
 
 @shared_task(
